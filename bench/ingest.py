@@ -1,0 +1,92 @@
+"""Pages per second of `kb ingest` on a folder of PDFs, against the floor it cannot beat:
+bare pypdfium2 text extraction of the same files plus a bare Whoosh index of the same
+paragraphs, measured in the same run.
+
+    python bench/ingest.py FOLDER [--repeat N]
+
+Prints both rates and the ratio (target: kb ingest within 2x of the floor)."""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from whoosh import fields, index
+from whoosh.analysis import StemmingAnalyzer
+
+
+def pdfs_in(folder: Path) -> list[Path]:
+    out = []
+    for p in sorted(folder.rglob("*.pdf")):
+        if p.read_bytes()[:5] == b"%PDF-":
+            out.append(p)
+    return out
+
+
+def bare_extract(files: list[Path]) -> tuple[int, list[str]]:
+    pages, texts = 0, []
+    for f in files:
+        doc = pdfium.PdfDocument(f)
+        for i in range(len(doc)):
+            texts.append(doc[i].get_textpage().get_text_range())
+            pages += 1
+        doc.close()
+    return pages, texts
+
+
+def bare_index(paragraphs: list[str], where: Path) -> None:
+    schema = fields.Schema(id=fields.ID(stored=True), text=fields.TEXT(analyzer=StemmingAnalyzer(), stored=True))
+    ix = index.create_in(where, schema)
+    w = ix.writer(limitmb=256)
+    for i, t in enumerate(paragraphs):
+        w.add_document(id=str(i), text=t)
+    w.commit()
+
+
+KB = str(Path(sys.executable).with_name("kb"))
+
+
+def kb_ingest(files: list[Path], home: Path) -> tuple[float, list[str]]:
+    """Seconds of the whole `kb ingest` command, and the paragraphs it stored."""
+    t = time.perf_counter()
+    p = subprocess.run([KB, "--home", str(home), "ingest", *map(str, files)], capture_output=True, text=True)
+    secs = time.perf_counter() - t
+    if p.returncode not in (0, 1):
+        sys.exit(p.stderr)
+    out = subprocess.run([KB, "--home", str(home), "export", "--format", "jsonl"], capture_output=True,
+                         text=True, check=True).stdout
+    return secs, [json.loads(line)["text"] for line in out.splitlines() if line.strip()]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", type=Path)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
+    args = ap.parse_args()
+    files = pdfs_in(args.folder)
+    if not files:
+        sys.exit(f"no PDF files in {args.folder}")
+    floor, ours, pages = [], [], 0
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as home:
+            secs, paragraphs = kb_ingest(files, Path(home))
+            ours.append(secs)
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            pages, _ = bare_extract(files)
+            bare_index(paragraphs, Path(tmp))
+            floor.append(time.perf_counter() - t)
+    f, o = min(floor), min(ours)
+    print(f"files: {len(files)}  pages: {pages}")
+    print(f"bare pypdfium2 extraction + bare Whoosh index: {f:.2f} s  ({pages / f:.0f} pages/s)")
+    print(f"kb ingest (read, clean, tag, store, index; process start included): {o:.2f} s  ({pages / o:.0f} pages/s)")
+    print(f"ratio kb ingest / floor: {o / f:.2f}x  (target: within 2x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""From a file to clean, cited paragraphs: readers, segmentation, metadata, indexing."""

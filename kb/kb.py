@@ -1,0 +1,131 @@
+"""The knowledge base as one object: its store, its index, and the operations that keep
+the two in step (ingest, remove, correct, reindex). The command line and the web app
+both go through here."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from indexer.index import Index
+from indexer.model import ReadError
+from indexer.pipeline import Prepared, load, prepare
+from kb.home import DB_NAME, resolve_home
+from kb.store import Correction, Store, content_hash
+
+# Files a folder walk picks up; anything else named explicitly is still tried.
+DOCUMENT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".text"}
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)       # doc ids
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+class KnowledgeBase:
+    def __init__(self, home: str | os.PathLike | None = None):
+        self.home = resolve_home(home)
+        self.store = Store(self.home / DB_NAME)
+        self.index = Index(self.home)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- ingest -----------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | os.PathLike], force: bool = False,
+               progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+        files = expand_paths(paths)
+        report = IngestReport()
+        touched: list[str] = []
+        for i, path in enumerate(files):
+            if progress:
+                progress(i, len(files), str(path))
+            try:
+                outcome, doc_id = self._ingest_one(path, force)
+            except ReadError as e:
+                report.failed.append((str(path), str(e)))
+                continue
+            getattr(report, outcome).append(doc_id)
+            if outcome != "unchanged":
+                touched.append(doc_id)
+        if progress:
+            progress(len(files), len(files), "")
+        if touched:
+            self.index.add_documents(touched, self._rows(touched))
+        return report
+
+    def ingest_bytes(self, data: bytes, name: str, force: bool = False) -> tuple[str, str]:
+        """Ingest one uploaded file; returns (outcome, doc_id). Raises ReadError."""
+        outcome, doc_id = self._store_prepared(data, name, None, force)
+        if outcome != "unchanged":
+            self.index.add_documents([doc_id], self._rows([doc_id]))
+        return outcome, doc_id
+
+    def _ingest_one(self, path: Path, force: bool) -> tuple[str, str]:
+        data, name = load(path)
+        return self._store_prepared(data, name, str(path.resolve()), force)
+
+    def _store_prepared(self, data: bytes, name: str, path: str | None, force: bool) -> tuple[str, str]:
+        same = self.store.document_by_hash(content_hash(data))
+        if same and not force:
+            return "unchanged", same["doc_id"]
+        try:
+            prepared = prepare(data, name, path)
+        except ReadError:
+            raise
+        except Exception as e:  # a reader choking on a malformed file must not stop the batch
+            raise ReadError(f"{name} could not be read: {type(e).__name__}: {e}") from None
+        earlier = same or (self.store.document_by_path(path) if path else None)
+        doc_id = earlier["doc_id"] if earlier else self.store.new_doc_id(Path(name).stem)
+        self.store.save_document(_doc_record(doc_id, prepared), prepared.paragraphs, prepared.tags)
+        return ("replaced" if earlier else "added"), doc_id
+
+    # -- other changes ----------------------------------------------------------------
+    def remove(self, doc_id: str) -> bool:
+        removed = self.store.remove_document(doc_id)
+        if removed:
+            self.index.remove_document(doc_id)
+        return removed
+
+    def correct(self, paragraph_id: str, correction: Correction, who: str) -> dict:
+        para = self.store.correct(paragraph_id, correction, who)
+        self.index.update_paragraphs([para])
+        return para
+
+    def reindex(self) -> int:
+        return self.index.rebuild(self.store.paragraphs(include_boilerplate=False))
+
+    def _rows(self, doc_ids: list[str]):
+        for doc_id in doc_ids:
+            yield from self.store.paragraphs(doc_id, include_boilerplate=False)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files named, and the document files inside folders named, in a stable order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*")
+                              if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        else:
+            out.append(p)
+    return out
+
+
+def _doc_record(doc_id: str, prepared: Prepared) -> dict:
+    m = prepared.meta
+    return {
+        "doc_id": doc_id, "title": m.title or Path(prepared.source).stem, "source": prepared.source,
+        "path": prepared.path, "content_hash": prepared.digest, "format": prepared.raw.format,
+        "doc_type": m.doc_type, "authority": m.authority, "date": m.date, "period": m.period,
+        "pages": prepared.raw.pages, "grades": m.grades, "meta": prepared.raw.meta,
+    }

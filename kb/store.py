@@ -1,0 +1,368 @@
+"""The knowledge base's system of record: one SQLite database holding documents, their
+paragraphs, each paragraph's tags, people's corrections and the history of every change.
+The Whoosh index is derived from it and can always be rebuilt (`kb reindex`).
+
+People's corrections live apart from the automatic tags, keyed by the document and a
+fingerprint of the paragraph's text, so they are re-applied when a document is ingested
+again or the index is rebuilt."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+SCHEMA_VERSION = 1
+
+# Each entry moves the schema from version i to i+1; never edit one that has shipped.
+_MIGRATIONS = [
+    """
+    CREATE TABLE documents (
+        doc_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        source TEXT NOT NULL,          -- file name as the user knows it
+        path TEXT,                     -- where it was ingested from
+        content_hash TEXT NOT NULL UNIQUE,
+        format TEXT NOT NULL,
+        doc_type TEXT NOT NULL,
+        authority TEXT,
+        date TEXT,                     -- ISO date, or NULL
+        period TEXT,                   -- "2023-24" and the like, or NULL
+        pages INTEGER,
+        grades TEXT NOT NULL DEFAULT '{}',
+        meta TEXT NOT NULL DEFAULT '{}',
+        ingested_at TEXT NOT NULL
+    );
+    CREATE TABLE paragraphs (
+        paragraph_id TEXT PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        page INTEGER,
+        number INTEGER,
+        section TEXT NOT NULL DEFAULT '[]',
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        rows TEXT,
+        boilerplate INTEGER NOT NULL DEFAULT 0,
+        fingerprint TEXT NOT NULL,
+        UNIQUE (doc_id, seq)
+    );
+    CREATE INDEX paragraphs_doc ON paragraphs(doc_id, seq);
+    CREATE TABLE tags (
+        paragraph_id TEXT PRIMARY KEY REFERENCES paragraphs(paragraph_id) ON DELETE CASCADE,
+        judgement TEXT,
+        judgements TEXT NOT NULL DEFAULT '{}',
+        criteria TEXT NOT NULL DEFAULT '{}',
+        stance TEXT,
+        sentences TEXT NOT NULL DEFAULT '[]',
+        confidence REAL,
+        explanation TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL DEFAULT 'auto'   -- 'auto', or 'person' where a correction applies
+    );
+    CREATE INDEX tags_judgement ON tags(judgement);
+    -- A person's correction outlives the paragraph row: it is matched again by fingerprint.
+    CREATE TABLE corrections (
+        doc_id TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        judgement TEXT,
+        criteria TEXT,                 -- JSON list, or NULL for "not corrected"
+        stance TEXT,
+        who TEXT NOT NULL,
+        at TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (doc_id, fingerprint)
+    );
+    CREATE TABLE history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        paragraph_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        source TEXT NOT NULL,          -- 'auto' or 'person'
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT
+    );
+    CREATE INDEX history_fp ON history(doc_id, fingerprint);
+    """,
+]
+
+_TAG_FIELDS = ("judgement", "criteria", "stance")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def fingerprint(text: str) -> str:
+    """Identity of a paragraph's wording, blind to spacing, case and punctuation."""
+    norm = re.sub(r"[^a-z0-9]+", "", text.lower())
+    return hashlib.sha1(norm.encode()).hexdigest()[:16]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Correction:
+    judgement: str | None = None
+    criteria: list[str] | None = None
+    stance: str | None = None
+    note: str | None = None
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA journal_mode = WAL")   # readers go on while one writer ingests
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- schema ---------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path} was written by a newer version of kb (schema {version})")
+        for i in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in _split_sql(_MIGRATIONS[i]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {i + 1}")
+
+    @contextmanager
+    def transaction(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # -- documents ------------------------------------------------------------------
+    def document_by_hash(self, digest: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        return _doc(row) if row else None
+
+    def document_by_path(self, path: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE path = ? ORDER BY ingested_at DESC",
+                              (path,)).fetchone()
+        return _doc(row) if row else None
+
+    def document(self, doc_id: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _doc(row) if row else None
+
+    def documents(self) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT d.*, (SELECT COUNT(*) FROM paragraphs p WHERE p.doc_id = d.doc_id AND NOT p.boilerplate)"
+            " AS paragraphs FROM documents d ORDER BY COALESCE(d.date, '') DESC, d.title").fetchall()
+        return [_doc(r) for r in rows]
+
+    def new_doc_id(self, stem: str) -> str:
+        base = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:60] or "document"
+        candidate, n = base, 1
+        while self.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (candidate,)).fetchone():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def save_document(self, doc: dict, paragraphs: list, tags: list) -> None:
+        """Write a document with its paragraphs and automatic tags in one transaction,
+        replacing any earlier version with the same doc_id, and re-apply corrections."""
+        with self.transaction() as db:
+            old_fps = {r["paragraph_id"]: r["fingerprint"] for r in db.execute(
+                "SELECT paragraph_id, fingerprint FROM paragraphs WHERE doc_id = ?", (doc["doc_id"],))}
+            db.execute("DELETE FROM documents WHERE doc_id = ?", (doc["doc_id"],))
+            db.execute(
+                "INSERT INTO documents (doc_id, title, source, path, content_hash, format, doc_type,"
+                " authority, date, period, pages, grades, meta, ingested_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc["doc_id"], doc["title"], doc["source"], doc.get("path"), doc["content_hash"],
+                 doc["format"], doc["doc_type"], doc.get("authority"), doc.get("date"), doc.get("period"),
+                 doc.get("pages"), json.dumps(doc.get("grades") or {}), json.dumps(doc.get("meta") or {}),
+                 now()))
+            for p, t in zip(paragraphs, tags):
+                pid = f'{doc["doc_id"]}:{p.seq}'
+                fp = fingerprint(p.text)
+                db.execute(
+                    "INSERT INTO paragraphs (paragraph_id, doc_id, seq, page, number, section, kind, text,"
+                    " rows, boilerplate, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (pid, doc["doc_id"], p.seq, p.page, p.number, json.dumps(p.section), p.kind, p.text,
+                     json.dumps(p.rows) if p.rows else None, int(p.boilerplate), fp))
+                db.execute(
+                    "INSERT INTO tags (paragraph_id, judgement, judgements, criteria, stance, sentences,"
+                    " confidence, explanation, source) VALUES (?,?,?,?,?,?,?,?, 'auto')",
+                    (pid, t["judgement"], json.dumps(t["judgements"]), json.dumps(t["criteria"]),
+                     t["stance"], json.dumps(t["sentences"]), t["confidence"], json.dumps(t["explanation"])))
+            if old_fps:
+                # A re-ingest keeps history readable under the paragraph's new id.
+                for old_pid, fp in old_fps.items():
+                    db.execute("UPDATE history SET paragraph_id = COALESCE((SELECT paragraph_id FROM"
+                               " paragraphs WHERE doc_id = ? AND fingerprint = ?), paragraph_id)"
+                               " WHERE doc_id = ? AND fingerprint = ?", (doc["doc_id"], fp, doc["doc_id"], fp))
+            self._apply_corrections(doc["doc_id"])
+
+    def remove_document(self, doc_id: str) -> bool:
+        """Remove a document and its paragraphs; its corrections and history stay, so that
+        ingesting it again brings the corrections back."""
+        with self.transaction() as db:
+            return db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+
+    # -- paragraphs -----------------------------------------------------------------
+    _PARA_SQL = (
+        "SELECT p.*, t.judgement, t.judgements, t.criteria, t.stance, t.sentences, t.confidence,"
+        " t.explanation, t.source AS tag_source, d.title, d.doc_type, d.authority, d.date, d.source,"
+        " d.period FROM paragraphs p JOIN documents d ON d.doc_id = p.doc_id"
+        " LEFT JOIN tags t ON t.paragraph_id = p.paragraph_id")
+
+    def paragraphs(self, doc_id: str | None = None, include_boilerplate: bool = True) -> Iterator[dict]:
+        sql, args = self._PARA_SQL, []
+        where = []
+        if doc_id is not None:
+            where.append("p.doc_id = ?")
+            args.append(doc_id)
+        if not include_boilerplate:
+            where.append("NOT p.boilerplate")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY d.doc_id, p.seq"
+        for row in self.db.execute(sql, args):
+            yield _para(row)
+
+    def paragraph(self, paragraph_id: str) -> dict | None:
+        row = self.db.execute(self._PARA_SQL + " WHERE p.paragraph_id = ?", (paragraph_id,)).fetchone()
+        return _para(row) if row else None
+
+    def paragraphs_by_id(self, ids: list[str]) -> dict[str, dict]:
+        out = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            sql = self._PARA_SQL + f" WHERE p.paragraph_id IN ({','.join('?' * len(chunk))})"
+            out.update((r["paragraph_id"], _para(r)) for r in self.db.execute(sql, chunk))
+        return out
+
+    # -- corrections ----------------------------------------------------------------
+    def correct(self, paragraph_id: str, correction: Correction, who: str) -> dict:
+        """Record a person's correction of a paragraph's tags; returns the paragraph as now tagged."""
+        para = self.paragraph(paragraph_id)
+        if para is None:
+            raise KeyError(paragraph_id)
+        at = now()
+        with self.transaction() as db:
+            row = db.execute("SELECT * FROM corrections WHERE doc_id = ? AND fingerprint = ?",
+                             (para["doc_id"], para["fingerprint"])).fetchone()
+            merged = {
+                "judgement": correction.judgement if correction.judgement is not None else (row["judgement"] if row else None),
+                "criteria": json.dumps(correction.criteria) if correction.criteria is not None else (row["criteria"] if row else None),
+                "stance": correction.stance if correction.stance is not None else (row["stance"] if row else None),
+            }
+            db.execute(
+                "INSERT OR REPLACE INTO corrections (doc_id, fingerprint, judgement, criteria, stance, who, at, note)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (para["doc_id"], para["fingerprint"], merged["judgement"], merged["criteria"], merged["stance"],
+                 who, at, correction.note))
+            new_values = {"judgement": correction.judgement, "criteria": correction.criteria,
+                          "stance": correction.stance}
+            for field in _TAG_FIELDS:
+                new = new_values[field]
+                if new is None:
+                    continue
+                old = list(para[field]) if field == "criteria" else para[field]
+                if old != new:
+                    db.execute(
+                        "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
+                        " VALUES (?,?,?,?,?, 'person', ?,?,?)",
+                        (paragraph_id, para["doc_id"], para["fingerprint"], at, who, field,
+                         json.dumps(old), json.dumps(new)))
+            self._apply_corrections(para["doc_id"], para["fingerprint"])
+        return self.paragraph(paragraph_id)
+
+    def _apply_corrections(self, doc_id: str, fp: str | None = None) -> None:
+        sql = "SELECT * FROM corrections WHERE doc_id = ?"
+        args: list = [doc_id]
+        if fp:
+            sql += " AND fingerprint = ?"
+            args.append(fp)
+        for c in self.db.execute(sql, args).fetchall():
+            sets, vals = ["source = 'person'"], []
+            if c["judgement"]:
+                sets.append("judgement = ?")
+                vals.append(c["judgement"])
+            if c["criteria"] is not None:
+                sets.append("criteria = ?")
+                vals.append(json.dumps({cid: 1.0 for cid in json.loads(c["criteria"])}))
+            if c["stance"]:
+                sets.append("stance = ?")
+                vals.append(c["stance"])
+            self.db.execute(
+                f"UPDATE tags SET {', '.join(sets)} WHERE paragraph_id IN"
+                " (SELECT paragraph_id FROM paragraphs WHERE doc_id = ? AND fingerprint = ?)",
+                (*vals, doc_id, c["fingerprint"]))
+
+    def correction(self, paragraph_id: str) -> dict | None:
+        para = self.paragraph(paragraph_id)
+        if para is None:
+            return None
+        row = self.db.execute("SELECT * FROM corrections WHERE doc_id = ? AND fingerprint = ?",
+                              (para["doc_id"], para["fingerprint"])).fetchone()
+        return dict(row) if row else None
+
+    def history(self, paragraph_id: str) -> list[dict]:
+        para = self.paragraph(paragraph_id)
+        if para is None:
+            raise KeyError(paragraph_id)
+        rows = self.db.execute(
+            "SELECT at, who, source, field, old, new FROM history WHERE doc_id = ? AND fingerprint = ?"
+            " ORDER BY id", (para["doc_id"], para["fingerprint"])).fetchall()
+        return [{"at": r["at"], "who": r["who"], "source": r["source"], "field": r["field"],
+                 "old": json.loads(r["old"]) if r["old"] else None,
+                 "new": json.loads(r["new"]) if r["new"] else None} for r in rows]
+
+    def log_auto(self, paragraph_id: str, doc_id: str, fp: str, field: str, old, new) -> None:
+        self.db.execute(
+            "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
+            " VALUES (?,?,?,?, 'tagger', 'auto', ?,?,?)",
+            (paragraph_id, doc_id, fp, now(), field, json.dumps(old), json.dumps(new)))
+
+    # -- aggregates -----------------------------------------------------------------
+    def counts(self) -> dict:
+        docs = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        paras = self.db.execute("SELECT COUNT(*) FROM paragraphs WHERE NOT boilerplate").fetchone()[0]
+        return {"documents": docs, "paragraphs": paras}
+
+
+def _split_sql(script: str) -> list[str]:
+    body = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def _doc(row: sqlite3.Row) -> dict:
+    d = dict(row)
+    d["grades"] = json.loads(d.get("grades") or "{}")
+    d["meta"] = json.loads(d.get("meta") or "{}")
+    return d
+
+
+def _para(row: sqlite3.Row) -> dict:
+    d = dict(row)
+    d["section"] = json.loads(d["section"] or "[]")
+    d["rows"] = json.loads(d["rows"]) if d.get("rows") else None
+    d["boilerplate"] = bool(d["boilerplate"])
+    for key, empty in (("judgements", "{}"), ("criteria", "{}"), ("sentences", "[]"), ("explanation", "[]")):
+        d[key] = json.loads(d.get(key) or empty)
+    return d
