@@ -11,11 +11,10 @@ from typing import Callable, Iterable
 from indexer.index import Index
 from indexer.model import ReadError
 from indexer.pipeline import Prepared, load, prepare
+from indexer.readers import SUPPORTED
 from kb.home import DB_NAME, resolve_home
 from kb.store import Correction, Store, content_hash
 
-# Files a folder walk picks up; anything else named explicitly is still tried.
-DOCUMENT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".text"}
 
 
 @dataclass
@@ -109,16 +108,21 @@ class KnowledgeBase:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named, and the document files inside folders named, in a stable order."""
+    """Files named, and the document files inside folders named, in a stable order. A
+    folder walk skips hidden files and README files (they describe the folder; they are
+    not evidence); a file named explicitly is always tried."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*")
-                              if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and _is_evidence_file(f.relative_to(p))))
         else:
             out.append(p)
     return out
+
+
+def _is_evidence_file(rel: Path) -> bool:
+    return (rel.suffix.lower() in SUPPORTED and not rel.name.upper().startswith("README.")
+            and not any(part.startswith(".") for part in rel.parts))
 
 
 def _doc_record(doc_id: str, prepared: Prepared) -> dict:

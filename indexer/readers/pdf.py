@@ -1,0 +1,627 @@
+"""Read a PDF into blocks with pypdfium2.
+
+pdfium hands out text line by line, with no paragraph breaks. The position, size and weight
+of each line's first and last character are enough to rebuild the layout: running headers
+and footers are lines repeated at the same height on many pages; paragraphs end at a wider
+gap, a return to the first-line indent, a bullet or the next paragraph number; headings are
+larger or bold; tables are lines that share a height or hold wide gaps. Only a few calls
+into pdfium are made per line (never per character of the page), so reading stays close to
+the cost of bare text extraction.
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from indexer.clean import clean, ends_sentence, normalise_chars, squash, vocabulary
+from indexer.model import Block, RawDocument, ReadError
+
+# Bullet glyphs, Symbol/Wingdings bullets (private use code points), and dashes or stars
+# followed by a space.
+_BULLET = re.compile(r"^(?:[•◼▪■●○◦‣⁃∙·➢➤►▶✓✔❖◆◇□]|[\uf000-\uf0ff])\s*|^[-–*]\s+")
+_NUMBERED = re.compile(r"^(\d{1,3})\.\s*(?=[^\d\s])")
+_MARKER = re.compile(r"^(?:\d{1,3}[.)]|\(?[a-zA-Z]{1,4}[.)]|\(\d{1,3}\)|[•◼▪■●○◦‣⁃∙·➢➤►▶✓✔❖◆◇□–*-]|[\uf000-\uf0ff])$")
+_FIELD = re.compile(r"^[A-Z][\w'’ ]{0,30}:\s+\S")
+_GRADE_WORDS = re.compile(r"\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_OPEN_QUOTE = "“\"‘'"
+# A closing quote: a double one, or a single one not followed by a letter (not an apostrophe).
+_CLOSE_QUOTE = re.compile(r"[”\"]|[’'](?![^\W\d_])")
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    x0: float        # left edge of the first character
+    x1: float        # right edge of the last character
+    top: float       # baseline of the first character (PDF y grows upwards)
+    bottom: float    # baseline of the last character; lower than top when pdfium joined a
+                     # line broken at a hyphen with the next one
+    size: float
+    bold: bool
+    cells: list[tuple[float, float, str]]  # the line cut at wide gaps; one stretch when none
+
+
+@dataclass
+class _Table:
+    rows: list[list[str]]
+    page: int
+    style: _Line | None   # for a table whose every line is bold or large: a heading laid
+                          # out in columns (title beside grade), styled as this line
+
+
+@dataclass
+class _Open:
+    """The block being built."""
+    lines: list[_Line]
+    kind: str            # heading, paragraph or list_item (a paragraph may turn out a quote)
+    first_x: float
+    cont_x: float | None = None   # indent of the second and later lines
+
+    @property
+    def last(self) -> _Line:
+        return self.lines[-1]
+
+
+class _Probe:
+    """Reusable ctypes outputs for the handful of per-line pdfium calls."""
+
+    def __init__(self) -> None:
+        self._rect = pdfium_c.FS_RECTF()
+        self._l, self._t, self._r, self._b = (ctypes.c_double() for _ in range(4))
+        self._name = ctypes.create_string_buffer(128)
+        self._flags = ctypes.c_int()
+
+    def box(self, tp, i: int) -> tuple[float, float, float]:
+        """Left, right and bottom of a character's box as its font sets it (the same bottom
+        for every character of a line in one font, unlike its ink)."""
+        pdfium_c.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(self._rect))
+        return self._rect.left, self._rect.right, self._rect.bottom
+
+    def has_gap(self, tp, start: int, count: int, width: float) -> bool:
+        """Whether pdfium's runs of text on this stretch leave a gap wider than `width`."""
+        runs = pdfium_c.FPDFText_CountRects(tp, start, count)
+        right = None
+        for k in range(runs):
+            pdfium_c.FPDFText_GetRect(tp, k, ctypes.byref(self._l), ctypes.byref(self._t),
+                                      ctypes.byref(self._r), ctypes.byref(self._b))
+            if right is not None and self._l.value - right > width:
+                return True
+            right = self._r.value
+        return False
+
+    def bold(self, tp, i: int) -> bool:
+        weight = pdfium_c.FPDFText_GetFontWeight(tp, i)
+        if weight > 0:
+            return weight >= 600
+        n = pdfium_c.FPDFText_GetFontInfo(tp, i, self._name, len(self._name), ctypes.byref(self._flags))
+        return n > 0 and bool(_BOLD_NAME.search(self._name.value.decode("latin-1", "replace")))
+
+
+def read_pdf(data: bytes) -> RawDocument:
+    """Blocks of a PDF: headings with levels, paragraphs, list items, quotes and tables, each
+    with the 1-based page it starts on. Raises ReadError for a PDF that cannot give text."""
+    doc = _open(data)
+    try:
+        pages = _read_pages(doc)
+        if not any(pages):
+            raise ReadError("This PDF has no text layer (scanned?); it needs OCR before it can be read.")
+        heights = [doc.get_page_size(i)[1] for i in range(len(doc))]
+        info = doc.get_metadata_dict(skip_empty=True)
+    finally:
+        doc.close()
+    return _Layout(pages, heights).document(info)
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    if not data.strip():
+        raise ReadError("This file is empty.")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise ReadError("This file is not a PDF (it does not start with a PDF header).")
+    if b"%%EOF" not in data[-4096:]:
+        raise ReadError("This PDF is truncated (it stops before its end-of-file marker); "
+                        "download or export it again.")
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        # pdfium's error code can be left over from an earlier call: the bytes decide.
+        if re.search(rb"/Encrypt\b", data):
+            if "security" in str(e).lower():
+                raise ReadError("This PDF is encrypted with a scheme that cannot be opened.") from None
+            raise ReadError("This PDF is password-protected; save an unprotected copy and try again.") from None
+        if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Count\s+[1-9]", data):
+            raise ReadError("This PDF has no pages.") from None
+        raise ReadError("This PDF is damaged and cannot be opened.") from None
+    if len(doc) == 0:
+        doc.close()
+        raise ReadError("This PDF has no pages.")
+    return doc
+
+
+def _read_pages(doc: pdfium.PdfDocument) -> list[list[_Line]]:
+    probe = _Probe()
+    pages = []
+    for i in range(len(doc)):
+        try:
+            page = doc[i]
+            textpage = page.get_textpage()
+        except pdfium.PdfiumError:
+            raise ReadError(f"Page {i + 1} of this PDF is damaged and cannot be read.") from None
+        try:
+            pages.append(_page_lines(textpage, i + 1, page.get_width(), probe))
+        finally:
+            textpage.close()
+            page.close()
+    return pages
+
+
+def _page_lines(textpage: pdfium.PdfTextPage, page_no: int, page_width: float, probe: _Probe) -> list[_Line]:
+    text = textpage.get_text_range()
+    tp = textpage.raw
+    lines = []
+    for m in re.finditer(r"[^\r\n]+", text):
+        raw = m.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        a = m.start() + len(raw) - len(raw.lstrip())
+        b = m.start() + len(raw.rstrip()) - 1
+        first_letter = a if stripped[0].isalnum() else min(b, a + 2)   # past a bullet
+        x0, _, top = probe.box(tp, a)
+        _, x1, bottom = probe.box(tp, b)
+        size = pdfium_c.FPDFText_GetFontSize(tp, first_letter)
+        if stripped[-1].isdigit() and len(stripped) > 1 and pdfium_c.FPDFText_GetFontSize(tp, b) < 0.8 * size:
+            stripped = stripped.rstrip("0123456789").rstrip()   # a footnote mark set as superscript
+        bold = probe.bold(tp, first_letter) and probe.bold(tp, b)
+        line = _Line(stripped, page_no, x0, x1, top, bottom, size, bold, [])
+        line.cells = _cells(line, text, a, b, tp, probe, page_width)
+        lines.append(line)
+    return lines
+
+
+def _cells(line: _Line, text: str, a: int, b: int, tp, probe: _Probe,
+           page_width: float) -> list[tuple[float, float, str]]:
+    """Cut a line at gaps wider than two ems: table cells that pdfium set on one line.
+    A line is examined space by space only when pdfium's runs of text on it leave such a
+    gap, or when it is much wider than its character count explains (tab stops)."""
+    whole = [(line.x0, line.x1, line.text)]
+    gap = 2 * line.size
+    if abs(line.bottom - line.top) > line.size:
+        return whole   # pdfium joined two lines at a hyphen: not a table row
+    if (line.x1 - line.x0) <= 0.6 * line.size * (b - a + 1):
+        # Not wider than its characters explain. A full line of running text reaches the
+        # right side and has no gap; other lines ask pdfium whether its runs leave one.
+        if line.x1 > 0.8 * page_width or not probe.has_gap(tp, a, b - a + 1, gap):
+            return whole
+    cells, start, x_start = [], a, line.x0
+    for m in re.finditer(r" +", text[a:b + 1]):
+        before, after = a + m.start() - 1, a + m.end()
+        _, right, _ = probe.box(tp, before)
+        left, _, _ = probe.box(tp, after)
+        if left - right > gap:
+            cells.append((x_start, right, text[start:before + 1].strip()))
+            start, x_start = after, left
+    if not cells:
+        return whole
+    cells.append((x_start, line.x1, text[start:b + 1].strip()))
+    if _MARKER.match(cells[0][2]):   # "1." or a bullet before a wide tab: a list, not a table
+        cells[:2] = [(cells[0][0], cells[1][1], f"{cells[0][2]} {cells[1][2]}")]
+    return cells if len(cells) > 1 else whole
+
+
+class _Layout:
+    """Turns the lines of every page into blocks."""
+
+    def __init__(self, pages: list[list[_Line]], heights: list[float]) -> None:
+        furniture = _running_lines(pages, heights)
+        self.pages = [[ln for ln in lines if id(ln) not in furniture] for lines in pages]
+        body = [ln for lines in self.pages for ln in lines]
+        sizes = Counter()
+        for ln in body:
+            sizes[round(ln.size * 2) / 2] += len(ln.text)
+        self.body_size = sizes.most_common(1)[0][0] if sizes else 12.0
+        self.pitch = _line_pitch(body, self.body_size)
+        self.right = _right_margin(body, self.body_size)
+        self.vocabulary = vocabulary("\n".join(ln.text for ln in body).replace("\ufffe", " "))
+
+    # -- styles ---------------------------------------------------------------------------
+
+    def _is_heading(self, ln: _Line) -> bool:
+        large = ln.size >= self.body_size + 1.0
+        if not (large or (ln.bold and ln.size >= self.body_size - 0.5)):
+            return False
+        if len(ln.text.split()) > 30 or _BULLET.match(ln.text) or (_NUMBERED.match(ln.text) and not large):
+            return False
+        # "Inspection dates: 10 to 21 October 2022" is a labelled field, not a heading
+        if ln.size < 1.2 * self.body_size and _FIELD.match(ln.text):
+            label, value = ln.text.split(":", 1)
+            if len(label.split()) <= 3 and not _GRADE_WORDS.search(value):
+                return False
+        return True
+
+    def _is_footnote(self, ln: _Line, lowest_body: float) -> bool:
+        return ln.size < 0.9 * self.body_size and ln.top < lowest_body
+
+    # -- pages to items --------------------------------------------------------------------
+
+    def _items(self) -> list[_Line | _Table | list[_Line]]:
+        """Lines and tables in reading order; a list of lines is a page's footnotes, which
+        are placed after whatever paragraph runs on over the page break."""
+        items: list = []
+        for lines in self.pages:
+            body_tops = [ln.bottom for ln in lines if ln.size >= 0.9 * self.body_size]
+            lowest = min(body_tops) if body_tops else -math.inf
+            notes = [ln for ln in lines if self._is_footnote(ln, lowest)]
+            rest = [ln for ln in lines if not self._is_footnote(ln, lowest)]
+            items.extend(self._with_tables(rest))
+            if notes:
+                items.append(notes)
+        return items
+
+    def _with_tables(self, lines: list[_Line]) -> list[_Line | _Table]:
+        regions = _table_regions(lines)
+        out: list = []
+        placed = set()
+        for ln in lines:
+            region = regions.get(id(ln))
+            if region is None:
+                out.append(ln)
+            elif id(region) not in placed:
+                placed.add(id(region))
+                out.append(self._table(*region))
+        return out
+
+    def _table(self, region: list[_Line], columns: list[tuple[float, float]]) -> _Table:
+        rows = _rows_of(region, columns)
+        styled = all(ln.bold or ln.size >= self.body_size + 1.0 for ln in region)
+        return _Table([[self._text(cell) for cell in row] for row in rows], region[0].page,
+                      region[0] if styled else None)
+
+    # -- items to blocks -------------------------------------------------------------------
+
+    def document(self, info: dict) -> RawDocument:
+        blocks: list[Block] = []
+        open_: _Open | None = None
+        notes: list[Block] = []
+        last_number = 0
+
+        def close() -> None:
+            nonlocal open_
+            if open_ is not None:
+                blocks.append(self._block(open_))
+                open_ = None
+            blocks.extend(notes)
+            notes.clear()
+
+        for item in self._items():
+            if isinstance(item, list):
+                notes.extend(self._footnotes(item))
+                continue
+            if isinstance(item, _Table):
+                close()
+                if item.style is not None and len(item.rows) == 1:
+                    cells = [c for c in item.rows[0] if c]
+                    blocks.append(Block(": ".join(cells), "heading", item.page, level=self._level_key(item.style)))
+                else:
+                    blocks.append(_table_block(item))
+                continue
+            ln = item
+            number = _NUMBERED.match(ln.text)
+            numbered_next = bool(number) and int(number.group(1)) in (1, last_number + 1)
+            if open_ is not None and not self._breaks(open_, ln, numbered_next):
+                open_.lines.append(ln)
+                if open_.cont_x is None and ln.page == open_.lines[0].page:
+                    open_.cont_x = ln.x0
+                continue
+            close()
+            if number and (numbered_next or 0 < int(number.group(1)) - last_number <= 3):
+                last_number = int(number.group(1))
+            kind = "heading" if self._is_heading(ln) else "list_item" if _BULLET.match(ln.text) else "paragraph"
+            open_ = _Open([ln], kind, ln.x0)
+        close()
+        self._assign_levels(blocks)
+        title = info.get("Title", "").strip() or None
+        return RawDocument(blocks, "pdf", pages=len(self.pages), title=title, meta=_meta(info))
+
+    def _breaks(self, cur: _Open, ln: _Line, numbered_next: bool) -> bool:
+        """Whether ln starts a new block rather than continuing cur."""
+        heading = self._is_heading(ln)
+        prev = cur.last
+        if cur.kind == "paragraph" and prev.bold and ln.bold and abs(ln.size - prev.size) < 0.6 \
+                and ln.page == prev.page and 0 < prev.bottom - ln.top < self.pitch + 0.25 * ln.size:
+            return False   # the second line of a bold labelled field ("Lead inspector: ...")
+        if (cur.kind == "heading") != heading:
+            return True
+        if heading:
+            same_style = abs(ln.size - prev.size) < 0.6 and ln.bold == prev.bold
+            return not (same_style and ln.page == prev.page and abs(prev.bottom - ln.top) < 2 * ln.size
+                        and len(cur.lines) < 4)
+        if _BULLET.match(ln.text) or numbered_next:
+            return True
+        if ln.page != prev.page:
+            return not self._runs_on(cur, ln)
+        gap = prev.bottom - ln.top
+        if gap > self.pitch + 0.25 * self.body_size or gap < -0.5 * ln.size:
+            return True
+        if abs(ln.size - prev.size) > 1.0:
+            return True
+        if cur.cont_x is not None and ln.x0 < cur.cont_x - 4:
+            return True   # back at the first-line indent of a hanging paragraph or list
+        if cur.cont_x is not None and ln.x0 > cur.cont_x + 8:
+            return True   # a first-line indent opens the next paragraph
+        return self._short_line_ends(prev, ln)
+
+    def _short_line_ends(self, prev: _Line, ln: _Line) -> bool:
+        """A line that stopped although the next line's first word would have fitted ended
+        its paragraph (when it also ends a sentence)."""
+        if not ends_sentence(prev.text):
+            return False
+        first_word = ln.text.split()[0]
+        room = self.right - prev.x1
+        return room > (len(first_word) + 2) * 0.55 * ln.size
+
+    def _runs_on(self, cur: _Open, ln: _Line) -> bool:
+        """Whether the first line of a page continues the paragraph left open on the last."""
+        if cur.kind == "heading":
+            return False
+        if ln.text[0].islower():
+            return True
+        hanging = cur.cont_x
+        starts_marked = _BULLET.match(cur.lines[0].text) or _NUMBERED.match(cur.lines[0].text)
+        if hanging is not None and hanging > cur.first_x + 4 and abs(ln.x0 - hanging) < 4:
+            return True
+        if hanging is None and starts_marked and ln.x0 > cur.first_x + 4:
+            return True
+        if ends_sentence(cur.last.text):
+            return False
+        indent = hanging if hanging is not None else cur.first_x
+        return abs(ln.x0 - indent) < 4
+
+    def _text(self, lines: list[_Line]) -> str:
+        joined = "\n".join(ln.text for ln in lines).replace("\ufffe", "-\n")
+        return clean(joined, self.vocabulary)
+
+    def _block(self, cur: _Open) -> Block:
+        text = self._text(cur.lines)
+        kind = cur.kind
+        if kind == "list_item":
+            text = _BULLET.sub("", text, count=1)
+        elif kind == "paragraph" and _is_quote(text):
+            kind = "quote"
+        block = Block(text, kind, cur.lines[0].page)
+        if kind == "heading":
+            block.level = self._level_key(cur.lines[0])
+        return block
+
+    def _footnotes(self, lines: list[_Line]) -> list[Block]:
+        groups: list[list[_Line]] = []
+        for ln in lines:
+            if not groups or ln.text[:1].isdigit() or groups[-1][-1].bottom - ln.top > 2 * ln.size:
+                groups.append([ln])
+            else:
+                groups[-1].append(ln)
+        return [Block(self._text(g), "paragraph", g[0].page) for g in groups]
+
+    # -- heading levels --------------------------------------------------------------------
+
+    @staticmethod
+    def _level_key(ln: _Line) -> int:
+        """A provisional level: the line's style encoded, larger and bolder first; ranked
+        into 1, 2, 3... by _assign_levels."""
+        return -(int(round(ln.size * 2)) * 2 + int(ln.bold))
+
+    @staticmethod
+    def _assign_levels(blocks: list[Block]) -> None:
+        keys = sorted({b.level for b in blocks if b.kind == "heading"})
+        rank = {k: min(i + 1, 6) for i, k in enumerate(keys)}
+        for b in blocks:
+            if b.kind == "heading":
+                b.level = rank[b.level]
+
+
+def _table_block(table: _Table) -> Block:
+    rows = [row for row in table.rows if any(row)]
+    return Block("\n".join(" | ".join(row) for row in rows), "table", table.page, rows=rows)
+
+
+def _is_quote(text: str) -> bool:
+    """A paragraph that is a quotation: it opens with a quote mark that closes near its end."""
+    if len(text) < 8 or text[0] not in _OPEN_QUOTE:
+        return False
+    closes = [m.start() for m in _CLOSE_QUOTE.finditer(text, 1)]
+    return bool(closes) and closes[0] >= 0.6 * len(text) and closes[-1] >= len(text) - 60
+
+
+# -- running headers and footers -----------------------------------------------------------
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", squash(normalise_chars(text)).lower())
+
+
+def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[int]:
+    """ids of lines in the top or bottom margin that repeat, digits aside, at the same height
+    on many pages (running headers, footers, page numbers), and lone page numbers there."""
+    candidates: dict[str, list[_Line]] = defaultdict(list)
+    found: set[int] = set()
+    for lines, height in zip(pages, heights):
+        for ln in lines:
+            if ln.top > 0.85 * height or ln.top < 0.13 * height:
+                if _PAGE_NUMBER.match(ln.text):
+                    found.add(id(ln))
+                candidates[_furniture_key(ln.text)].append(ln)
+    needed = max(2, math.ceil(0.4 * len(pages)))
+    for lines in candidates.values():
+        lines.sort(key=lambda ln: ln.top)
+        cluster: list[_Line] = []
+        for ln in lines + [None]:
+            if ln is not None and (not cluster or ln.top - cluster[-1].top <= 3):
+                cluster.append(ln)
+                continue
+            if len({c.page for c in cluster}) >= needed:
+                found.update(id(c) for c in cluster)
+            cluster = [ln] if ln is not None else []
+    return found
+
+
+def _line_pitch(lines: list[_Line], body_size: float) -> float:
+    """The usual distance between baselines inside a paragraph of body text."""
+    gaps = Counter()
+    for prev, ln in zip(lines, lines[1:]):
+        gap = prev.bottom - ln.top
+        if prev.page == ln.page and abs(ln.size - body_size) < 0.6 and 0.8 * body_size < gap < 2.5 * body_size:
+            gaps[round(gap * 2) / 2] += 1
+    return gaps.most_common(1)[0][0] if gaps else 1.2 * body_size
+
+
+def _right_margin(lines: list[_Line], body_size: float) -> float:
+    """Where full lines of body text end: a high percentile of their right edges."""
+    rights = sorted(ln.x1 for ln in lines if abs(ln.size - body_size) < 0.6)
+    return rights[-max(1, len(rights) // 20)] if rights else 0.0
+
+
+# -- tables ----------------------------------------------------------------------------------
+
+def _table_regions(lines: list[_Line]) -> dict[int, tuple[list[_Line], list[tuple[float, float]]]]:
+    """Map id(line) -> (the lines of its table, the table's column extents), for one page.
+
+    Anchors are lines cut into cells, and lines sharing a height with another line with a gap
+    between them. Lines next to an anchor join its table when they sit inside one column."""
+    anchors = {id(ln) for ln in lines if len(ln.cells) > 1}
+    by_height = sorted(lines, key=lambda ln: -ln.top)
+    for i, a in enumerate(by_height):
+        for b in by_height[i + 1:]:
+            if a.top - b.top >= 0.75 * max(a.size, b.size):
+                break
+            if a.x1 + a.size < b.x0 or b.x1 + b.size < a.x0:
+                anchors.update((id(a), id(b)))
+    if not anchors:
+        return {}
+    columns = _columns([c for ln in lines if id(ln) in anchors for c in ln.cells])
+    if len(columns) < 2:
+        return {}
+    member = set(anchors)
+    changed = True
+    while changed:
+        changed = False
+        for i, ln in enumerate(lines):
+            if id(ln) in member or not _inside_a_column(ln, columns):
+                continue
+            near = [o for o in lines[max(0, i - 1):i + 2] if id(o) in member]
+            if any(abs(o.bottom - ln.top) < 2.2 * ln.size or abs(ln.bottom - o.top) < 2.2 * ln.size for o in near):
+                member.add(id(ln))
+                changed = True
+    regions: dict[int, tuple[list[_Line], list[tuple[float, float]]]] = {}
+    run: list[_Line] = []
+    for ln in lines + [None]:
+        if ln is not None and id(ln) in member:
+            run.append(ln)
+            continue
+        own = _columns([c for r in run if id(r) in anchors for c in r.cells])
+        if len(own) > 1 and (len(run) > 1 or len(run[0].cells) > 1):
+            region = (run, own)
+            for r in run:
+                regions[id(r)] = region
+        run = []
+    return regions
+
+
+def _columns(cells: list[tuple[float, float, str]]) -> list[tuple[float, float]]:
+    """Column extents: overlapping horizontal spans of anchor cells merged."""
+    spans = sorted((c[0], c[1]) for c in cells)
+    merged: list[list[float]] = []
+    for x0, x1 in spans:
+        if merged and x0 <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    return [(a, b) for a, b in merged]
+
+
+def _column_of(x0: float, columns: list[tuple[float, float]]) -> int:
+    """The last column starting at or before x0 (with a little slack)."""
+    index = 0
+    for i, (start, _) in enumerate(columns):
+        if x0 >= start - 3:
+            index = i
+    return index
+
+
+def _inside_a_column(ln: _Line, columns: list[tuple[float, float]]) -> bool:
+    """A single-stretch line that starts in a column and stops before the next one."""
+    if len(ln.cells) > 1 or ln.x0 < columns[0][0] - 3:
+        return False
+    i = _column_of(ln.x0, columns)
+    return i + 1 >= len(columns) or ln.x1 <= columns[i + 1][0]
+
+
+@dataclass
+class _Cell:
+    column: int
+    lines: list[_Line] = field(default_factory=list)
+
+    @property
+    def span(self) -> tuple[float, float]:
+        size = self.lines[0].size
+        return self.lines[-1].bottom - 0.3 * size, self.lines[0].top + size
+
+
+def _rows_of(region: list[_Line], columns: list[tuple[float, float]]) -> list[list[list[_Line]]]:
+    """Rows of a table region, each a list of cells (lists of lines), one per column.
+    Lines of a column close together form a cell; cells whose heights overlap form a row,
+    which copes with cells centred vertically against a taller neighbour."""
+    pieces: list[tuple[int, _Line]] = []
+    for ln in region:
+        for x0, x1, text in ln.cells:
+            part = _Line(text, ln.page, x0, x1, ln.top, ln.bottom, ln.size, ln.bold, [(x0, x1, text)])
+            pieces.append((_column_of(x0, columns), part))
+    cells: list[_Cell] = []
+    open_by_column: dict[int, _Cell] = {}
+    for column, part in pieces:
+        cell = open_by_column.get(column)
+        if cell is None or not (0 < cell.lines[-1].bottom - part.top < 1.6 * part.size):
+            cell = _Cell(column)
+            cells.append(cell)
+            open_by_column[column] = cell
+        cell.lines.append(part)
+    cells.sort(key=lambda c: -c.span[1])
+    rows: list[list[_Cell]] = []
+    for cell in cells:
+        low, high = cell.span
+        for row in rows:
+            if any(low < other.span[1] and other.span[0] < high for other in row):
+                row.append(cell)
+                break
+        else:
+            rows.append([cell])
+    width = len(columns)
+    out = []
+    for row in rows:
+        slots: list[list[_Line]] = [[] for _ in range(width)]
+        for cell in sorted(row, key=lambda c: -c.span[1]):
+            slots[cell.column].extend(cell.lines)
+        out.append(slots)
+    return out
+
+
+def _meta(info: dict) -> dict:
+    meta = {}
+    for key, name in (("Author", "author"), ("Subject", "subject"), ("Creator", "creator")):
+        if info.get(key, "").strip():
+            meta[name] = info[key].strip()
+    for key, name in (("CreationDate", "created"), ("ModDate", "modified")):
+        m = re.match(r"D:(\d{4})(\d{2})(\d{2})", info.get(key, ""))
+        if m:
+            try:
+                meta[name] = date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+            except ValueError:
+                pass
+    return meta
