@@ -1,6 +1,6 @@
 """Text normalisation shared by every part of the tagger: one way to lower-case, strip
-possessives, stem and cut n-grams, so that lexicon phrases and paragraph text meet on
-the same terms, and the glossary's acronyms turn into the words they stand for."""
+possessives and stem, so that lexicon phrases and paragraph text meet on the same terms,
+and the glossary's acronyms turn into the words they stand for."""
 from __future__ import annotations
 
 import re
@@ -11,7 +11,6 @@ from kb import framework
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                          "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-MAX_NGRAM = 4
 
 # Acronyms the glossary lacks but inspection reports use without spelling them out,
 # and plural forms that a word-boundary match on the glossary entry would miss.
@@ -25,11 +24,8 @@ _EXTRA_ACRONYMS = (
     ("LCWs", "leaving care workers"),
     ("LCW", "leaving care worker"),
     ("RAA", "regional adoption agency"),
-    ("CPP", "child protection plan"),
     ("ICPCs", "initial child protection conferences"),
     ("RCPCs", "review child protection conferences"),
-    ("UASC", "unaccompanied asylum-seeking children"),
-    ("EHCP", "education, health and care plan"),
 )
 
 
@@ -38,6 +34,7 @@ def normalise(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light stemmer: possessives and plural endings only, so that
     'carers'' == 'carer' and 'enquiries' == 'enquiry' but 'planning' != 'plan'."""
@@ -56,17 +53,8 @@ def tokens(text: str) -> list[str]:
     return [stem(t) for t in _TOKEN.findall(normalise(text).lower().replace("-", " "))]
 
 
-def ngrams(toks: list[str], n_max: int = MAX_NGRAM) -> list[str]:
-    """Every 1..n_max-gram of the tokens, as space-joined strings, in text order."""
-    out = []
-    for n in range(1, n_max + 1):
-        for i in range(len(toks) - n + 1):
-            out.append(" ".join(toks[i:i + n]))
-    return out
-
-
 def phrase_key(phrase: str) -> str:
-    """The form a lexicon phrase takes once tokenised, to look it up among n-grams."""
+    """The form a lexicon phrase takes once tokenised, to look it up among the text's."""
     return " ".join(tokens(phrase))
 
 

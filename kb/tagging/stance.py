@@ -1,0 +1,249 @@
+"""Stance of sentences and paragraphs: strength, development or context (and mixed for
+a paragraph that holds both). Rules, not a model, so every verdict names its cues:
+weighted cue words, negation that flips the cue it governs, contrast that hands the
+verdict to the clause after "but"/"however" or to the main clause after "Although ...,",
+and a default that reads a plain evaluative statement in an inspection report as a
+strength, because that is how inspectors write strengths."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+from kb import framework
+
+from . import stance_cues as cues
+from .text import normalise
+
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "mr.", "mrs.", "ms.", "dr.", "no.", "st.", "approx.", "vs.", "cf.")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9\u2022])")
+_BULLET = re.compile(r"^\s*(?:[\u2022\u25aa\u25fc\u25cf\u2013\-*\u00b7]|\(?[a-z0-9]{1,3}[.)])\s+", re.I)
+_LETTER = re.compile(r"[A-Za-z]{2,}")
+_WORD = re.compile(r"\S+")
+
+
+def sentence_split(text: str) -> list[str]:
+    """Sentences of a paragraph; list items and table rows (one per line) stay apart.
+    Stray paragraph numbers and fragments without words are dropped."""
+    out: list[str] = []
+    for line in normalise(text).splitlines():
+        line = _BULLET.sub("", line.strip())
+        start = 0
+        for m in _BOUNDARY.finditer(line):
+            before = line[start:m.start()].rsplit(None, 1)
+            if before and before[-1].lower() in _ABBREVIATIONS:
+                continue
+            out.append(line[start:m.start()].strip())
+            start = m.end()
+        out.append(line[start:].strip())
+    return [s for s in out if _LETTER.search(s)]
+
+
+_LEADING_LITERAL = re.compile(r"(?:\\b|\^)?([a-z' ]+)")
+
+
+def _required_literal(pattern: str) -> str:
+    """Text every match of the pattern must contain, read off its literal opening, so a
+    cheap substring test can skip the regex (most cues are absent from most sentences).
+    Empty when the pattern opens with a group or has a top-level alternative."""
+    depth, i = 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        depth += (c == "(") - (c == ")")
+        if c == "|" and depth == 0:
+            return ""
+        i += 1
+    m = _LEADING_LITERAL.match(pattern)
+    if not m:
+        return ""
+    literal = m.group(1)
+    # A quantifier after the literal makes its last character optional.
+    return literal[:-1] if pattern[m.end():m.end() + 1] in ("?", "*", "{") else literal
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    dev = [(re.compile(p), w, _required_literal(p)) for p, w in cues.DEVELOPMENT]
+    strength = [(re.compile(p), w, _required_literal(p)) for p, w in cues.STRENGTH]
+    context = [re.compile(p) for p in cues.CONTEXT]
+    return dev, strength, context
+
+
+@dataclass
+class _Clause:
+    development: float = 0.0
+    strength: float = 0.0
+    cues: list[str] = field(default_factory=list)
+
+    @property
+    def polarity(self) -> str | None:
+        if self.development >= 2 and self.development >= 0.5 * self.strength:
+            return "development"
+        if self.strength >= 0.8 and self.strength > self.development:
+            return "strength"
+        return None
+
+
+def _word_end(text: str, start: int, words: int) -> int:
+    """Character offset after `words` words from `start`."""
+    end = start
+    for i, m in enumerate(_WORD.finditer(text, start)):
+        if i >= words:
+            break
+        end = m.end()
+    return end
+
+
+class _Cue(NamedTuple):
+    start: int
+    end: int
+    weight: float
+    text: str
+
+
+def _find(patterns, clause: str) -> list[_Cue]:
+    """Cue matches, less any that lie inside a longer match ("not sufficient" within
+    "not sufficiently") or repeat an earlier one's span: one phrase counts once."""
+    found = [_Cue(m.start(), m.end(), w, m.group(0))
+             for p, w, literal in patterns if literal in clause for m in p.finditer(clause)]
+
+    def covered(i: int, c: _Cue) -> bool:
+        return any(o.start <= c.start and c.end <= o.end and (o.end - o.start > c.end - c.start or j < i)
+                   for j, o in enumerate(found) if j != i)
+
+    return [c for i, c in enumerate(found) if not covered(i, c)]
+
+
+def _turn_round(dev: list[_Cue], good: list[_Cue], turned: list[_Cue], label: str) -> None:
+    """Move shortfall cues that something works against into the strengths."""
+    for cue in turned:
+        dev.remove(cue)
+        good.append(_Cue(cue.start, cue.end, 1.5, label.format(cue.text)))
+
+
+def _apply_awareness(clause: str, dev: list[_Cue], good: list[_Cue]) -> None:
+    """'leaders understand the challenges': awareness of a weakness counts for, not against."""
+    for obj in cues.AWARENESS_OBJECTS.finditer(clause):
+        if cues.AWARENESS.search(clause[max(0, obj.start() - 60):obj.start()]):
+            dev[:] = [d for d in dev if d.end <= obj.start() or d.start >= obj.end()]
+            good.append(_Cue(obj.start(), obj.end(), 1.5, "aware of " + obj.group(0)))
+
+
+def _apply_negation(clause: str, dev: list[_Cue], good: list[_Cue]) -> None:
+    """A negator turns round the shortfalls it governs ("no delay or drift"), or else the
+    first strength it governs ("not effective"); with neither it still reads as a gap
+    ("children are not visited"). A cue holding its own negator ("not always") is
+    already a shortfall, and idioms such as "not only" are not negations."""
+    blocked = [(m.start(), m.end()) for m in cues.NOT_NEGATION.finditer(clause)]
+    dev[:] = [d for d in dev if not any(s <= d.start < e for s, e in blocked)]
+    for neg in cues.NEGATOR.finditer(clause):
+        if any(s <= neg.start() < e for s, e in blocked) or any(d.start == neg.start() for d in dev):
+            continue
+        end = _word_end(clause, neg.end(), cues.NEGATION_WINDOW)
+        governed_dev = [d for d in dev if neg.end() <= d.start < end]
+        governed_good = [g for g in good if neg.end() <= g.start < end]
+        if governed_dev and (not governed_good or min(governed_dev) <= min(governed_good)):
+            _turn_round(dev, good, governed_dev, neg.group(0) + " {}")
+        elif governed_good:
+            flipped = min(governed_good)
+            good.remove(flipped)
+            dev.append(_Cue(flipped.start, flipped.end, 3, f"{neg.group(0)} {flipped.text}"))
+        else:
+            dev.append(_Cue(neg.start(), neg.end(), 2, neg.group(0)))
+
+
+def _apply_reversals(clause: str, dev: list[_Cue], good: list[_Cue]) -> None:
+    """Shortfalls being reduced ("helping to reduce drift") or reported as falling
+    ("changes of social worker have reduced") are progress."""
+    for m in cues.MITIGATOR.finditer(clause):
+        end = _word_end(clause, m.end(), cues.MITIGATION_WINDOW)
+        _turn_round(dev, good, [d for d in dev if m.end() <= d.start < end], m.group(0) + " {}")
+    for m in cues.FALLING.finditer(clause):
+        before = [d for d in dev if m.start() - cues.FALLING_WINDOW <= d.start < m.start()]
+        _turn_round(dev, good, before, "{} " + m.group(0))
+
+
+def _score_clause(clause: str) -> _Clause:
+    dev_patterns, strength_patterns, _ = _compiled()
+    dev = _find(dev_patterns, clause)
+    # A strength word inside a shortfall phrase ("not fully", "not good enough") is part of it.
+    good = [g for g in _find(strength_patterns, clause) if not any(d.start <= g.start < d.end for d in dev)]
+    _apply_awareness(clause, dev, good)
+    _apply_negation(clause, dev, good)
+    _apply_reversals(clause, dev, good)
+    result = _Clause()
+    for cue in sorted(dev):
+        result.development += cue.weight
+        result.cues.append(cue.text)
+    for cue in sorted(good):
+        result.strength += cue.weight
+        result.cues.append("+" + cue.text)
+    return result
+
+
+def _split_contrast(sentence: str) -> tuple[str, str, str | None, bool]:
+    """(before, verdict clause, contrast word, whether it opens the sentence). A
+    concessive opening hands the verdict to the main clause after the first comma;
+    otherwise the last contrast marker does."""
+    opening = cues.CONCESSIVE_OPENING.match(sentence)
+    if opening:
+        word = opening.group(0).strip()
+        if word in ("however", "nonetheless", "nevertheless", "but"):
+            return "", sentence[opening.end():], word, True
+        comma = sentence.find(",", opening.end())
+        if comma != -1:
+            return sentence[:comma], sentence[comma + 1:], word, True
+        return "", sentence, None, False
+    marks = list(cues.CONTRAST_AFTER.finditer(sentence))
+    if not marks:
+        return "", sentence, None, False
+    last = marks[-1]
+    return sentence[:last.start()], sentence[last.end():], last.group(0).strip(" ,;:"), False
+
+
+def sentence_stance(sentence: str, doc_type: str | None = None) -> tuple[str, list[str]]:
+    """(stance, cues) for one sentence: stance is strength, development or context;
+    cues name what decided it ("+" marks a strength cue; "not effective" a negated one)."""
+    text = re.sub(r"\s+", " ", normalise(sentence).lower()).strip()
+    before, verdict, contrast, opening = _split_contrast(text)
+    main = _score_clause(verdict)
+    rest = _score_clause(before) if before else _Clause()
+    found = ([f"contrast: {contrast}"] if contrast else []) + rest.cues + main.cues
+    if len(cues.NUMBER.findall(text)) >= cues.STATISTICS_MIN_NUMBERS and max(
+            rest.development + main.development, rest.strength + main.strength) < cues.STRONG_CUE:
+        return "context", found + ["statistics"]
+    if contrast and not opening and cues.CONCESSIVE_MIDDLE.match(contrast) and "development" in (
+            rest.polarity, main.polarity):
+        return "development", found
+    if main.polarity:
+        return main.polarity, found
+    if contrast and (rest.polarity or cues.HEDGE.search(verdict) or not before):
+        # The clause after a contrast carries no cue of its own: the contrast itself
+        # marks it as the caveat ("Most plans are good, but a small number ...").
+        return "development", found
+    whole = _Clause(rest.development + main.development, rest.strength + main.strength)
+    if whole.polarity:
+        return whole.polarity, found
+    if whole.development >= 1 and not whole.strength:
+        return "development", found
+    _, _, context = _compiled()
+    described = [p.search(text).group(0) for p in context if p.search(text)]
+    authority = doc_type is not None and doc_type not in framework.INSPECTOR_DOC_TYPES
+    if described or authority or cues.FIGURE.search(text) or len(cues.NUMBER.findall(text)) >= 2:
+        return "context", found + described
+    return "strength", found + ["plain statement"]
+
+
+def paragraph_stance(stances: list[str]) -> str:
+    """A paragraph's stance from its sentences': both sides make it mixed."""
+    kinds = set(stances)
+    if "strength" in kinds and "development" in kinds:
+        return "mixed"
+    for kind in ("development", "strength"):
+        if kind in kinds:
+            return kind
+    return "context"
