@@ -17,28 +17,46 @@ _CHAR_MAP = {
     "\r": "",
 }
 _TRANSLATE = str.maketrans(_CHAR_MAP)
+_MAPPED = re.compile("[" + re.escape("".join(_CHAR_MAP)) + "]")
 # A hyphen at a line end is usually a real compound in ragged-right reports ("two-way",
 # "16- and 17-year-olds"); it is dropped only where the joined word is known to exist
 # ("assess-" + "ments" where the document also says "assessments").
-_SPLIT_WORD = re.compile(r"(\w+)-[ \t]*\n\s*(\w+)")
-_SPACES = re.compile(r"[ \t\f\v]+")
+# Found by the hyphen first, then the words either side: a pattern that starts with \w+
+# would be tried at every letter of the text.
+_LINE_END_HYPHEN = re.compile(r"-[ \t]*\n\s*")
+_WORD_BEFORE = re.compile(r"\w+\Z")
+_WORD_AFTER = re.compile(r"\w+")
+_SUSPENDED = frozenset({"and", "or", "to"})
+_SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")   # runs, and odd spaces: single spaces stay as they are
 
 
 def normalise_chars(text: str) -> str:
     """Map ligatures and invisible characters to plain text; NFC-compose accents."""
-    return unicodedata.normalize("NFC", text.translate(_TRANSLATE))
+    if _MAPPED.search(text):   # translate() with a dict is slow: only when there is work
+        text = text.translate(_TRANSLATE)
+    return unicodedata.normalize("NFC", text)
 
 
 def join_lines(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> str:
     """Join the lines of one paragraph into a single line, repairing split words.
     `vocabulary` holds lower-case words seen elsewhere in the document."""
-    def rejoin(m: re.Match) -> str:
-        head, tail = m.group(1), m.group(2)
-        if tail[:1].islower() and (head + tail).lower() in vocabulary:
-            return head + tail
-        return f"{head}-{tail}"
-    text = _SPLIT_WORD.sub(rejoin, text)
-    return squash(text.replace("\n", " "))
+    pieces, done = [], 0
+    for m in _LINE_END_HYPHEN.finditer(text):
+        head = _WORD_BEFORE.search(text, max(done, m.start() - 64), m.start())
+        tail = _WORD_AFTER.match(text, m.end())
+        if head is None or tail is None:
+            continue
+        word, rest = head.group(), tail.group()
+        if rest in _SUSPENDED:     # "16-" + "and 17-year-olds" keeps its space
+            joined = f"{word}- {rest}"
+        elif rest[:1].islower() and (word + rest).lower() in vocabulary:
+            joined = word + rest
+        else:
+            joined = f"{word}-{rest}"
+        pieces += [text[done:head.start()], joined]
+        done = tail.end()
+    pieces.append(text[done:])
+    return squash("".join(pieces).replace("\n", " "))
 
 
 def squash(text: str) -> str:
@@ -49,3 +67,17 @@ def squash(text: str) -> str:
 def clean(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> str:
     """Everything a paragraph's text needs: characters, split words, spaces."""
     return join_lines(normalise_chars(text), vocabulary)
+
+
+_WORD = re.compile(r"[a-z]{3,}")
+
+
+def vocabulary(text: str) -> frozenset[str]:
+    """Lower-case words of a document, for `join_lines` to tell a split word from a compound."""
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def ends_sentence(text: str) -> bool:
+    """True when text ends as a sentence or a clause that introduces something (. ! ? : ;)."""
+    bare = text.rstrip().rstrip("\"'”’)]")   # closing quotes or brackets may follow the stop
+    return bare[-1:] in (".", "!", "?", ":", ";", "…")

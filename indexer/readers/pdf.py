@@ -49,6 +49,8 @@ class _Line:
     size: float
     bold: bool
     cells: list[tuple[float, float, str]]  # the line cut at wide gaps; one stretch when none
+    heading: bool = False                   # styled as a heading (set once the body style is known)
+    bullet: bool = False                    # starts with a bullet
 
 
 @dataclass
@@ -231,7 +233,10 @@ class _Layout:
         self.body_size = sizes.most_common(1)[0][0] if sizes else 12.0
         self.pitch = _line_pitch(body, self.body_size)
         self.right = _right_margin(body, self.body_size)
-        self.vocabulary = vocabulary("\n".join(ln.text for ln in body).replace("\ufffe", " "))
+        self._vocabulary: frozenset[str] | None = None
+        for ln in body:
+            ln.bullet = bool(_BULLET.match(ln.text))
+            ln.heading = self._is_heading(ln)
 
     # -- styles ---------------------------------------------------------------------------
 
@@ -239,7 +244,7 @@ class _Layout:
         large = ln.size >= self.body_size + 1.0
         if not (large or (ln.bold and ln.size >= self.body_size - 0.5)):
             return False
-        if len(ln.text.split()) > 30 or _BULLET.match(ln.text) or (_NUMBERED.match(ln.text) and not large):
+        if ln.bullet or len(ln.text.split()) > 30 or (not large and _NUMBERED.match(ln.text)):
             return False
         # "Inspection dates: 10 to 21 October 2022" is a labelled field, not a heading
         if ln.size < 1.2 * self.body_size and _FIELD.match(ln.text):
@@ -325,7 +330,7 @@ class _Layout:
             close()
             if number and (numbered_next or 0 < int(number.group(1)) - last_number <= 3):
                 last_number = int(number.group(1))
-            kind = "heading" if self._is_heading(ln) else "list_item" if _BULLET.match(ln.text) else "paragraph"
+            kind = "heading" if ln.heading else "list_item" if ln.bullet else "paragraph"
             open_ = _Open([ln], kind, ln.x0)
         close()
         self._assign_levels(blocks)
@@ -334,7 +339,7 @@ class _Layout:
 
     def _breaks(self, cur: _Open, ln: _Line, numbered_next: bool) -> bool:
         """Whether ln starts a new block rather than continuing cur."""
-        heading = self._is_heading(ln)
+        heading = ln.heading
         prev = cur.last
         if cur.kind == "paragraph" and prev.bold and ln.bold and abs(ln.size - prev.size) < 0.6 \
                 and ln.page == prev.page and 0 < prev.bottom - ln.top < self.pitch + 0.25 * ln.size:
@@ -345,7 +350,7 @@ class _Layout:
             same_style = abs(ln.size - prev.size) < 0.6 and ln.bold == prev.bold
             return not (same_style and ln.page == prev.page and abs(prev.bottom - ln.top) < 2 * ln.size
                         and len(cur.lines) < 4)
-        if _BULLET.match(ln.text) or numbered_next:
+        if ln.bullet or numbered_next:
             return True
         if ln.page != prev.page:
             return not self._runs_on(cur, ln)
@@ -376,7 +381,7 @@ class _Layout:
         if ln.text[0].islower():
             return True
         hanging = cur.cont_x
-        starts_marked = _BULLET.match(cur.lines[0].text) or _NUMBERED.match(cur.lines[0].text)
+        starts_marked = cur.lines[0].bullet or _NUMBERED.match(cur.lines[0].text)
         if hanging is not None and hanging > cur.first_x + 4 and abs(ln.x0 - hanging) < 4:
             return True
         if hanging is None and starts_marked and ln.x0 > cur.first_x + 4:
@@ -388,7 +393,15 @@ class _Layout:
 
     def _text(self, lines: list[_Line]) -> str:
         joined = "\n".join(ln.text for ln in lines).replace("\ufffe", "-\n")
-        return clean(joined, self.vocabulary)
+        return clean(joined, self._words() if "-\n" in joined else frozenset())
+
+    def _words(self) -> frozenset[str]:
+        """The document's words, to tell a word split at a line end from a compound; read
+        the first time a line ends in a hyphen."""
+        if self._vocabulary is None:
+            text = "\n".join(ln.text for lines in self.pages for ln in lines)
+            self._vocabulary = vocabulary(text.replace("\ufffe", " "))
+        return self._vocabulary
 
     def _block(self, cur: _Open) -> Block:
         text = self._text(cur.lines)

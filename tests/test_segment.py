@@ -1,0 +1,165 @@
+"""segment(): blocks of any format to paragraphs with trails, numbers and boilerplate marks."""
+from indexer.model import Block, RawDocument
+from indexer.segment import segment
+
+
+def doc(*blocks):
+    return RawDocument(list(blocks), "text")
+
+
+def heading(text, level):
+    return Block(text, "heading", level=level)
+
+
+def para(text, page=None):
+    return Block(text, "paragraph", page=page)
+
+
+def test_heading_trail_nests_and_unwinds_and_headings_are_not_paragraphs():
+    paragraphs = segment(doc(
+        heading("Inspection of Testshire", 1),
+        para("Summary text."),
+        heading("Care leavers", 2),
+        heading("Areas for development", 3),
+        para("Pathway plans are not always updated."),
+        heading("Leadership", 2),
+        para("Leaders know their services."),
+        Block("   ", "paragraph"),
+    ))
+    assert [(p.seq, p.section, p.text) for p in paragraphs] == [
+        (0, ["Inspection of Testshire"], "Summary text."),
+        (1, ["Inspection of Testshire", "Care leavers", "Areas for development"],
+         "Pathway plans are not always updated."),
+        (2, ["Inspection of Testshire", "Leadership"], "Leaders know their services."),
+    ]
+
+
+def test_numbers_in_sequence_are_taken_off_the_text():
+    paragraphs = segment(doc(
+        para("1. Children benefit from early help."),
+        para("2. Strategy meetings are timely."),
+        para("3.Assessments are thorough."),
+        para("4. Plans are specific."),
+    ))
+    assert [(p.number, p.text) for p in paragraphs] == [
+        (1, "Children benefit from early help."), (2, "Strategy meetings are timely."),
+        (3, "Assessments are thorough."), (4, "Plans are specific.")]
+
+
+def test_a_lone_year_or_a_list_inside_numbered_paragraphs_is_not_numbering():
+    paragraphs = segment(doc(
+        para("2020. A year to remember for the service."),
+        para("5. The council agreed the following actions:"),
+        Block("1. recruit more foster carers;", "list_item"),
+        Block("2. open a second family hub.", "list_item"),
+        para("6. Progress will be reported to scrutiny."),
+        para("7. Members are asked to note the report."),
+        para("8.5 million pounds was invested."),
+    ))
+    assert [p.number for p in paragraphs] == [None, 5, None, None, 6, 7, None]
+    assert paragraphs[0].text.startswith("2020.")
+    assert paragraphs[2].text == "1. recruit more foster carers;"
+
+
+def test_a_paragraph_cut_by_a_page_break_is_joined_but_not_across_a_heading():
+    paragraphs = segment(doc(
+        para("Professionally curious social workers undertake detailed assessments of children's", page=1),
+        para("needs. However, workflow systems slow them down.", page=2),
+        para("Leaders have responded to this with a new system that is being assess-", page=2),
+        para("ments of need are now quicker.", page=3),
+        heading("Children in care", 2),
+        para("lower-case start after a heading stays apart."),
+        para("A complete sentence."),
+        para("another complete sentence stays apart."),
+    ))
+    assert [(p.text, p.page) for p in paragraphs] == [
+        ("Professionally curious social workers undertake detailed assessments of children's needs. "
+         "However, workflow systems slow them down.", 1),
+        ("Leaders have responded to this with a new system that is being assessments of need are now quicker.", 2),
+        ("lower-case start after a heading stays apart.", None),
+        ("A complete sentence.", None),
+        ("another complete sentence stays apart.", None),
+    ]
+
+
+def test_list_item_continued_after_a_page_break_but_next_item_kept_separate():
+    paragraphs = segment(doc(
+        Block("The quality of plans for children in care and for", "list_item", page=1),
+        para("care leavers.", page=2),
+        Block("timeliness of reviews", "list_item", page=2),
+    ))
+    assert [(p.kind, p.text) for p in paragraphs] == [
+        ("list_item", "The quality of plans for children in care and for care leavers."),
+        ("list_item", "timeliness of reviews")]
+
+
+def test_ofsted_closing_page_is_boilerplate_and_kept():
+    paragraphs = segment(doc(
+        para("52. Social workers are proud of their work."),
+        para("The Office for Standards in Education, Children's Services and Skills (Ofsted) regulates "
+             "and inspects to achieve excellence in the care of children and young people."),
+        para("You may reuse this information (not including logos) free of charge in any format or "
+             "medium, under the terms of the Open Government Licence."),
+        para("Piccadilly Gate Store Street Manchester M1 2WD"),
+        para("T: 0300 123 1231 Textphone: 0161 618 8524 E: enquiries@ofsted.gov.uk"),
+        para("\u00a9 Crown copyright 2024"),
+    ))
+    assert [p.boilerplate for p in paragraphs] == [False, True, True, True, True, True]
+    assert len(paragraphs) == 6
+
+
+def test_committee_implications_with_nothing_to_say_are_boilerplate():
+    rows = [["Carbon Impact", "This report has no implications for Carbon Impact."],
+            ["Diversity", "This report has no implications for Diversity."],
+            ["Key Decision", "This is not a key decision."],
+            ["Health and Well Being", "This report has implications for vulnerable children."]]
+    paragraphs = segment(doc(
+        para("The report updates members on progress since the inspection."),
+        Block("\n".join(" | ".join(r) for r in rows), "table", rows=rows),
+        heading("Appendix 1: Implications", 2),
+        heading("Legal Implications", 3),
+        para("The framework helps the council carry out its statutory functions."),
+        heading("Climate Change", 3),
+        para("None."),
+        para("Staffing: no implications."),
+    ))
+    assert [(p.kind, p.boilerplate) for p in paragraphs] == [
+        ("paragraph", False), ("table", True), ("paragraph", False), ("paragraph", True), ("paragraph", True)]
+    assert paragraphs[1].rows == rows
+    assert paragraphs[3].section == ["Appendix 1: Implications", "Climate Change"]
+
+
+def test_ligatures_and_odd_spaces_are_cleaned_and_kinds_kept():
+    paragraphs = segment(doc(
+        Block("Inspectors \ufb01nd  signi\ufb01cant\u00a0progress.", "quote"),
+        Block("A | B\n1 | 2", "table", rows=[["A", " B"], ["1", "2"], ["", ""]]),
+        Block("A block of a kind segment does not know.", "figure"),
+    ))
+    assert [(p.kind, p.text) for p in paragraphs] == [
+        ("quote", "Inspectors find significant progress."),
+        ("table", "A | B\n1 | 2"),
+        ("paragraph", "A block of a kind segment does not know.")]
+    assert paragraphs[1].rows == [["A", "B"], ["1", "2"]]
+
+
+def test_a_licence_on_an_inside_cover_does_not_swallow_the_text_after_it():
+    paragraphs = segment(doc(
+        para("You may reuse this information (not including logos) free of charge under the terms of "
+             "the Open Government Licence."),
+        para("Piccadilly Gate"),
+        para("Store Street"),
+        heading("Summary", 1),
+        Block("Children are safe.", "list_item"),
+    ))
+    assert [p.boilerplate for p in paragraphs] == [True, True, True, False]
+
+
+def test_split_words_rejoin_with_the_document_vocabulary_and_suspended_hyphens_keep_their_space():
+    paragraphs = segment(doc(
+        para("Assessments are timely for homeless 16-", page=1),
+        para("and 17-year-olds, and most assess-", page=2),
+        para("ments use a two-", page=2),
+        para("way approach.", page=2),
+    ))
+    assert [p.text for p in paragraphs] == [
+        "Assessments are timely for homeless 16- and 17-year-olds, and most assessments use a two-way approach."]
