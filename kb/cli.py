@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from kb import framework
+from kb.assistant.cli import register as register_assistant
 
 EXPORT_FIELDS = ["doc_id", "paragraph_id", "page", "number", "section", "kind", "text",
                  "judgement", "judgements", "criteria", "stance", "tag_source"]
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s = cmd("framework", cmd_framework, "list judgement, criterion, stance and document type ids")
     s.add_argument("--json", action="store_true")
+    register_assistant(sub)
     s = cmd("serve", cmd_serve, "start the web app")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=positive_int, default=5000)
