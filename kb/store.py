@@ -185,8 +185,11 @@ class Store:
         """Write a document with its paragraphs and automatic tags in one transaction,
         replacing any earlier version with the same doc_id, and re-apply corrections."""
         with self.transaction() as db:
-            old_fps = {r["paragraph_id"]: r["fingerprint"] for r in db.execute(
-                "SELECT paragraph_id, fingerprint FROM paragraphs WHERE doc_id = ?", (doc["doc_id"],))}
+            # The tagger's earlier verdicts, so a change in them on re-ingest is on record.
+            before = {r["fingerprint"]: r for r in db.execute(
+                "SELECT p.fingerprint, t.judgement, t.criteria, t.stance FROM paragraphs p"
+                " JOIN tags t ON t.paragraph_id = p.paragraph_id WHERE p.doc_id = ? AND t.source = 'auto'",
+                (doc["doc_id"],))}
             db.execute("DELETE FROM documents WHERE doc_id = ?", (doc["doc_id"],))
             db.execute(
                 "INSERT INTO documents (doc_id, title, source, path, content_hash, format, doc_type,"
@@ -209,13 +212,21 @@ class Store:
                     " confidence, explanation, source) VALUES (?,?,?,?,?,?,?,?, 'auto')",
                     (pid, t["judgement"], json.dumps(t["judgements"]), json.dumps(t["criteria"]),
                      t["stance"], json.dumps(t["sentences"]), t["confidence"], json.dumps(t["explanation"])))
-            if old_fps:
-                # A re-ingest keeps history readable under the paragraph's new id.
-                for old_pid, fp in old_fps.items():
-                    db.execute("UPDATE history SET paragraph_id = COALESCE((SELECT paragraph_id FROM"
-                               " paragraphs WHERE doc_id = ? AND fingerprint = ?), paragraph_id)"
-                               " WHERE doc_id = ? AND fingerprint = ?", (doc["doc_id"], fp, doc["doc_id"], fp))
+                if fp in before:
+                    self._log_tagger_change(pid, doc["doc_id"], fp, before[fp], t)
             self._apply_corrections(doc["doc_id"])
+
+    def _log_tagger_change(self, pid: str, doc_id: str, fp: str, old: sqlite3.Row, new: dict) -> None:
+        was = {"judgement": old["judgement"], "criteria": list(json.loads(old["criteria"] or "{}")),
+               "stance": old["stance"]}
+        now_ = {"judgement": new["judgement"], "criteria": list(new["criteria"]), "stance": new["stance"]}
+        at = now()
+        for field in _TAG_FIELDS:
+            if was[field] != now_[field]:
+                self.db.execute(
+                    "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
+                    " VALUES (?,?,?,?, 'tagger', 'auto', ?,?,?)",
+                    (pid, doc_id, fp, at, field, json.dumps(was[field]), json.dumps(now_[field])))
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document and its paragraphs; its corrections and history stay, so that
@@ -332,12 +343,6 @@ class Store:
         return [{"at": r["at"], "who": r["who"], "source": r["source"], "field": r["field"],
                  "old": json.loads(r["old"]) if r["old"] else None,
                  "new": json.loads(r["new"]) if r["new"] else None} for r in rows]
-
-    def log_auto(self, paragraph_id: str, doc_id: str, fp: str, field: str, old, new) -> None:
-        self.db.execute(
-            "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
-            " VALUES (?,?,?,?, 'tagger', 'auto', ?,?,?)",
-            (paragraph_id, doc_id, fp, now(), field, json.dumps(old), json.dumps(new)))
 
     # -- aggregates -----------------------------------------------------------------
     def counts(self) -> dict:

@@ -92,3 +92,11 @@ def test_new_doc_ids_are_unique_slugs(store):
     assert store.new_doc_id("Darlington ILACS 2022") == "darlington-ilacs-2022"
     store.save_document(doc("darlington-ilacs-2022"), paras("x"), [auto_tags()])
     assert store.new_doc_id("Darlington ILACS 2022") == "darlington-ilacs-2022-2"
+
+
+def test_a_changed_automatic_tag_is_on_record(store):
+    store.save_document(doc(), paras("Plans drift."), [auto_tags(stance="strength")])
+    store.save_document(doc(), paras("Plans drift."), [auto_tags(stance="development")])
+    h = store.history("d1:0")
+    assert [(r["who"], r["source"], r["field"], r["old"], r["new"]) for r in h] == [
+        ("tagger", "auto", "stance", "strength", "development")]
