@@ -4,7 +4,6 @@ fails leaves nothing half-written."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from indexer.metadata import DocMeta, describe
 from indexer.model import Paragraph, RawDocument, ReadError
@@ -23,20 +22,6 @@ class Prepared:
     meta: DocMeta
     paragraphs: list[Paragraph]
     tags: list[dict]
-
-
-def load(path: Path) -> tuple[bytes, str]:
-    """The bytes of a file, with a clear message for what cannot be opened."""
-    try:
-        return path.read_bytes(), path.name
-    except IsADirectoryError:
-        raise ReadError(f"{path} is a folder, not a file") from None
-    except PermissionError:
-        raise ReadError(f"{path} cannot be read: permission denied") from None
-    except FileNotFoundError:
-        raise ReadError(f"{path} does not exist") from None
-    except OSError as e:
-        raise ReadError(f"{path} cannot be read: {e.strerror or e}") from None
 
 
 def prepare(data: bytes, source: str, path: str | None = None) -> Prepared:

@@ -10,8 +10,8 @@ from typing import Callable, Iterable
 
 from indexer.index import Index
 from indexer.model import ReadError
-from indexer.pipeline import Prepared, load, prepare
-from indexer.readers import SUPPORTED
+from indexer.pipeline import Prepared, prepare
+from indexer.readers import SUPPORTED, load_file
 from kb.home import DB_NAME, resolve_home
 from kb.store import Correction, Store, content_hash
 
@@ -69,8 +69,7 @@ class KnowledgeBase:
         return outcome, doc_id
 
     def _ingest_one(self, path: Path, force: bool) -> tuple[str, str]:
-        data, name = load(path)
-        return self._store_prepared(data, name, str(path.resolve()), force)
+        return self._store_prepared(load_file(path), path.name, str(path.resolve()), force)
 
     def _store_prepared(self, data: bytes, name: str, path: str | None, force: bool) -> tuple[str, str]:
         same = self.store.document_by_hash(content_hash(data))

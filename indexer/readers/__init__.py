@@ -30,22 +30,26 @@ def read_bytes(data: bytes, name: str) -> RawDocument:
         raise ReadError(f"{name}: {e}") from None
 
 
-def read_file(path: str | Path) -> RawDocument:
+def load_file(path: str | Path) -> bytes:
+    """A file's bytes, refusing folders, unreadable and oversized files with a sentence."""
     path = Path(path)
     try:
-        size = path.stat().st_size
         if path.is_dir():
             raise ReadError(f"{path} is a folder, not a file")
+        size = path.stat().st_size
         if size > MAX_BYTES:
             raise ReadError(_too_large(str(path), size))
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ReadError(f"{path} does not exist") from None
     except PermissionError:
         raise ReadError(f"{path} cannot be read: permission denied") from None
     except OSError as e:
         raise ReadError(f"{path} cannot be read: {e.strerror or e}") from None
-    return read_bytes(data, path.name)
+
+
+def read_file(path: str | Path) -> RawDocument:
+    return read_bytes(load_file(path), Path(path).name)
 
 
 def _read(data: bytes, fmt: str) -> RawDocument:
