@@ -1,0 +1,480 @@
+"""The Whoosh full-text index over the store's paragraphs.
+
+The index is derived data: `Index.rebuild` recreates it from the store's rows. Each full
+build goes into a fresh generation folder (index/gen-000007) and becomes live when the
+pointer file (index/CURRENT) is replaced with os.replace, so a reader sees either the old
+index or the new one, never a half-built one. Small changes (one document ingested or
+removed, a person's correction) are written into the live generation with one Whoosh
+writer; Whoosh's own commit is atomic for readers too. Every write holds a lock file, so
+one process writes at a time.
+
+A paragraph is searched through one field, `text`, holding its words together with its
+headings, its document's title and its glossary aliases (the expansions of the acronyms it
+uses and the acronyms of the expansions it spells out, so that "IRO" finds "independent
+reviewing officer" and the other way round), each part weighted (SEGMENT_WEIGHTS): BM25F
+in one posting list per word, which keeps searches fast. Filters and facets use id fields.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from whoosh import index as whoosh_index, scoring
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Tokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.lang import porter2
+from whoosh.searching import Searcher
+
+from kb import framework
+from kb.home import INDEX_DIR
+
+# Bump when the schema or the analysis changes: an index of another version needs a rebuild.
+SCHEMA_VERSION = 4
+POINTER_FILE = "CURRENT"
+LOCK_FILE = "write.lock"
+GENERATION_PREFIX = "gen-"
+# One bulk writer with a generous buffer. Measured on two cores with 5,600 paragraphs:
+# about 1,000 paragraphs/s so, 650 with a 64 MB buffer, 600 with procs=2 (pickling to the
+# second process costs more than the analysis it takes over).
+BULK_LIMIT_MB = 256
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or damaged; the message says what to do."""
+
+
+class _Variants(Filter):
+    """Folds forms the stemmer leaves apart: irregular plurals ("children in need" matches
+    "child in need") and spellings found side by side in these documents ("advisor",
+    "adviser"). A morphological filter: the spelling field keeps the words as written."""
+    is_morph = True
+    _FOLD = {"children": "child", "people": "person", "advisor": "adviser", "advisors": "advisers",
+             "judgment": "judgement", "judgments": "judgements"}
+
+    def __call__(self, tokens):
+        fold = self._FOLD
+        for t in tokens:
+            t.text = fold.get(t.text, t.text)
+            yield t
+
+
+# A field value made of named segments: SEGMENT_START name NAME_END text, repeated.
+SEGMENT_START, NAME_END = "\x1e", "\x1f"
+
+
+def segmented(parts: dict[str, str]) -> str:
+    """One field value holding several named texts (see SEGMENT_WEIGHTS)."""
+    strip = str.maketrans("", "", SEGMENT_START + NAME_END)
+    return "".join(f"{SEGMENT_START}{name}{NAME_END}{text.translate(strip)}"
+                   for name, text in parts.items() if text)
+
+
+class _SegmentTokenizer(Tokenizer):
+    """Words of a plain string, or of a `segmented` one: each token then carries its
+    segment's weight as its boost and its segment's number."""
+
+    def __init__(self):
+        self._words = RegexTokenizer(r"\w+(\.?\w+)*")
+
+    def __call__(self, value, **kwargs):
+        if value.startswith(SEGMENT_START):
+            chunks = (chunk.partition(NAME_END) for chunk in value[1:].split(SEGMENT_START))
+            segments = [(text, SEGMENT_WEIGHTS.get(name, 1.0)) for name, _, text in chunks]
+        else:
+            segments = [(value, 1.0)]
+        for number, (text, weight) in enumerate(segments):
+            for t in self._words(text, **kwargs):
+                t.boost = weight
+                t.segment = number
+                yield t
+
+
+class _SegmentGaps(Filter):
+    """Opens a gap in the position numbering between segments, so that a phrase never
+    runs from the end of one into the start of the next. Runs after stop-word removal,
+    which numbers positions afresh."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.positions:
+                t.pos += t.segment * SEGMENT_GAP
+            yield t
+
+
+def text_analyzer():
+    """Words, lower-cased, common words dropped, English-stemmed (Porter2: Whoosh's
+    original Porter leaves "planning" as "plann"). The index and the query side share it,
+    so both see the same terms."""
+    return (_SegmentTokenizer() | LowercaseFilter() | StopFilter() | _SegmentGaps()
+            | _Variants() | StemFilter(stemfn=porter2.stem, cachesize=-1))
+
+
+def build_schema() -> Schema:
+    text = TEXT(analyzer=text_analyzer(), phrase=True, spelling=True)
+    # A hyphenated word in a query ("pre-proceedings") is searched as a phrase.
+    text.multitoken_query = "phrase"
+    return Schema(
+        paragraph_id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        text=text,                 # the weighted segments of SEGMENT_WEIGHTS
+        content=STORED,            # the paragraph's text as written, for display
+        title=STORED,
+        judgement=ID(stored=True),
+        criteria=KEYWORD(scorable=False),
+        stance=ID(stored=True),
+        doc_type=ID(stored=True),
+        authority=ID(stored=True),
+        date=ID(stored=True, sortable=True),
+        year=ID,
+        page=NUMERIC(stored=True),
+        number=NUMERIC(stored=True),
+        trail=STORED,
+        criteria_list=STORED,
+    )
+
+
+# What a paragraph is searched by, and how much a word counts in each part (BM25F: the
+# weights scale term frequencies before BM25 saturates them). Headings say what a
+# paragraph is about; aliases are the glossary's other names for what it says; the title
+# is shared by a whole document. (Tags weigh in at query time: kb.search.query.)
+SEGMENT_WEIGHTS = {"text": 1.0, "section": 0.5, "aliases": 0.8, "title": 0.2}
+SEGMENT_GAP = 50
+# An inspector's report restates its numbered findings in unnumbered text (the summary,
+# "what needs to improve"); there a word counts this much, so that the finding itself,
+# which people cite by its number, ranks first.
+RESTATEMENT_WEIGHT = 0.6
+SCHEMA = build_schema()
+WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
+# Fields whose values are ids (one or more per paragraph): used for filters and facets.
+FACET_FIELDS = ("judgement", "criteria", "stance", "doc_type", "authority", "year")
+
+
+# -- glossary aliases -------------------------------------------------------------------
+
+def _word_pattern(word: str) -> tuple[str, str]:
+    """(base, regex) for one word of an expansion: the regex tolerates plurals and
+    possessives; every form it matches contains the base."""
+    if word in ("child", "children"):
+        return "child", "child(?:ren)?"
+    if word.endswith("ies") and len(word) > 4:
+        base, suffix = word[:-3], "(?:y|ies)"
+    elif word.endswith("y") and len(word) > 3:
+        base, suffix = word[:-1], "(?:y|ies)"
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        base, suffix = word[:-1], "(?:s|es)?"
+    else:
+        base, suffix = word, "(?:s|es)?"
+    return base, re.escape(base) + suffix + "(?:['\u2019]s)?"
+
+
+def _phrase_pattern(phrase: str) -> tuple[str, re.Pattern]:
+    """(base, regex) for a phrase in running text whatever its case, plurals, hyphens or
+    commas ("pre-proceedings" ~ "pre proceedings", "letter" ~ "letters"). The base, the
+    longest word's, is in every match: a cheap test before running the regex."""
+    words = [_word_pattern(w) for w in re.findall(r"[a-z0-9]+", re.sub(r"['\u2019]s\b", "", phrase.lower()))]
+    regex = r"(?<!\w)" + r"[\s\-\u2013\u2014,/]+".join(p for _, p in words) + r"(?!\w)"
+    return max((b for b, _ in words), key=len), re.compile(regex, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Glossary:
+    expansions: dict[str, tuple[str, ...]]           # acronym as written -> its expansions
+    acronym_re: re.Pattern                           # acronyms as written in text, plurals too
+    expansion_res: tuple[tuple[str, re.Pattern, str], ...]   # (base, phrase regex, acronym)
+
+
+@lru_cache(maxsize=1)
+def glossary_index() -> _Glossary:
+    expansions: dict[str, list[str]] = {}
+    for acronym, expansion in framework.glossary():
+        expansions.setdefault(acronym, []).append(expansion)
+    spellings = []
+    for acronym in expansions:
+        spellings.append(re.escape(acronym))
+        if any(ch.isdigit() for ch in acronym):     # "s47" is as clear as "S47"
+            spellings.append(re.escape(acronym.lower()))
+    spellings.sort(key=len, reverse=True)
+    acronym_re = re.compile(r"(?<![\w-])(" + "|".join(spellings) + r")(?:s|['\u2019]s)?(?![\w-])")
+    expansion_res = tuple((*_phrase_pattern(e), a) for a, es in expansions.items() for e in es)
+    return _Glossary({a: tuple(es) for a, es in expansions.items()}, acronym_re, expansion_res)
+
+
+def glossary_aliases(text: str) -> list[tuple[str, str]]:
+    """(found, alias) pairs for a paragraph: each acronym it uses with each of its
+    expansions, and each expansion it spells out with its acronym."""
+    g = glossary_index()
+    pairs: dict[tuple[str, str], tuple[str, str]] = {}
+    for m in g.acronym_re.finditer(text):
+        acronym = m.group(1)
+        acronym = acronym if acronym in g.expansions else acronym.upper()
+        for e in g.expansions[acronym]:
+            pairs.setdefault((acronym.lower(), e.lower()), (acronym, e))
+    lowered = text.lower()
+    for base, pattern, acronym in g.expansion_res:
+        if base in lowered:
+            m = pattern.search(text)
+            if m:
+                pairs.setdefault((m.group(0).lower(), acronym.lower()), (m.group(0), acronym))
+    return list(pairs.values())
+
+
+def document_fields(row: dict) -> dict | None:
+    """The Whoosh document for a store paragraph row, or None for boilerplate."""
+    if row.get("boilerplate"):
+        return None
+    text = row.get("text") or ""
+    if not row.get("paragraph_id") or not text.strip():
+        return None
+    criteria_scores = row.get("criteria") or {}
+    criteria_ids = [c for c, s in sorted(criteria_scores.items(), key=lambda kv: -(kv[1] or 0)) if (s or 0) > 0]
+    parts = {
+        "text": text,
+        "section": " ; ".join(row.get("section") or []),
+        "aliases": " ; ".join(alias for _, alias in glossary_aliases(text)),
+        "title": row.get("title") or "",
+    }
+    fields_ = {
+        "paragraph_id": row["paragraph_id"],
+        "doc_id": row["doc_id"],
+        "text": segmented(parts),
+        "content": text,
+        "title": row.get("title") or "",
+        "criteria": " ".join(criteria_ids),
+        "trail": list(row.get("section") or []),
+        "criteria_list": criteria_ids,
+    }
+    for name in ("judgement", "stance", "doc_type", "authority"):
+        if row.get(name):
+            fields_[name] = row[name]
+    date = row.get("date")
+    if date:
+        fields_["date"] = date
+        fields_["year"] = date[:4]
+    for name in ("page", "number"):
+        if row.get(name) is not None:
+            fields_[name] = int(row[name])
+    if row.get("doc_type") in framework.INSPECTOR_DOC_TYPES and row.get("number") is None:
+        fields_["_text_boost"] = RESTATEMENT_WEIGHT
+    return fields_
+
+
+# -- the index --------------------------------------------------------------------------
+
+@dataclass
+class Snapshot:
+    """A searcher over one state of the index, plus a memo for values derived from that
+    state (facet tables, spelling vocabulary) that stay valid until the index changes."""
+    generation: str
+    searcher: Searcher
+    memo: dict = field(default_factory=dict)
+
+
+class Index:
+    """The index of one knowledge base home (home/index). Safe to share between threads:
+    each thread gets its own searcher (`snapshot`)."""
+
+    def __init__(self, home: Path):
+        self.root = Path(home) / INDEX_DIR
+        self._local = threading.local()
+
+    # -- writing -------------------------------------------------------------------------
+    def rebuild(self, rows: Iterable[dict]) -> int:
+        """Index `rows` into a new generation and switch to it; returns paragraphs indexed."""
+        with self._write_lock():
+            gen_dir = self._new_generation_dir()
+            try:
+                ix = whoosh_index.create_in(gen_dir, SCHEMA)
+                writer = ix.writer(limitmb=BULK_LIMIT_MB)
+                try:
+                    count = _add_rows(writer, rows)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
+                ix.close()
+            except BaseException:
+                shutil.rmtree(gen_dir, ignore_errors=True)
+                raise
+            self._point_to(gen_dir.name)
+            self._remove_old_generations()
+        return count
+
+    def add_document(self, doc_id: str, rows: Iterable[dict]) -> int:
+        """Replace a document's paragraphs with `rows`; returns paragraphs indexed."""
+        return self.add_documents([doc_id], rows)
+
+    def add_documents(self, doc_ids: Iterable[str], rows: Iterable[dict]) -> int:
+        """Replace the paragraphs of several documents in one commit; `rows` holds the
+        new paragraphs of all of them. Returns paragraphs indexed."""
+        with self._writer() as writer:
+            for doc_id in doc_ids:
+                writer.delete_by_term("doc_id", doc_id)
+            return _add_rows(writer, rows)
+
+    def remove_document(self, doc_id: str) -> int:
+        """Drop a document's paragraphs; returns how many were dropped."""
+        with self._writer() as writer:
+            return writer.delete_by_term("doc_id", doc_id)
+
+    def update_paragraphs(self, rows: Iterable[dict]) -> int:
+        """Re-index individual paragraphs (after a correction); returns paragraphs written."""
+        count = 0
+        with self._writer() as writer:
+            for row in rows:
+                doc = document_fields(row)
+                if doc is None:
+                    writer.delete_by_term("paragraph_id", row["paragraph_id"])
+                else:
+                    writer.update_document(**doc)
+                    count += 1
+        return count
+
+    # -- reading -------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The calling thread's searcher, brought up to date with the latest commit.
+        It is shared: do not close it (`close()` does, for this thread)."""
+        current = getattr(self._local, "snapshot", None)
+        generation = self._current_generation()
+        if generation is None:
+            self._create_empty()
+            generation = self._current_generation()
+        if current is not None and current.generation == generation and current.searcher.up_to_date():
+            return current
+        if current is not None:
+            current.searcher.close()
+        # A fresh searcher rather than Searcher.refresh(): a refreshed reader can keep a
+        # reused segment's old deletions.
+        fresh = Snapshot(generation, self._open(generation).searcher(weighting=WEIGHTING))
+        self._local.snapshot = fresh
+        return fresh
+
+    def doc_count(self) -> int:
+        return self.snapshot().searcher.doc_count()
+
+    def needs_rebuild(self) -> bool:
+        """True when there is no index yet or it was built by another schema version."""
+        pointer = self._read_pointer()
+        return pointer is None or pointer[1] != SCHEMA_VERSION
+
+    def close(self) -> None:
+        current = getattr(self._local, "snapshot", None)
+        if current is not None:
+            current.searcher.close()
+            self._local.snapshot = None
+
+    # -- internals -----------------------------------------------------------------------
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / LOCK_FILE, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextmanager
+    def _writer(self):
+        with self._write_lock():
+            generation = self._current_generation()
+            if generation is None:
+                generation = self._create_empty_locked()
+            writer = self._open(generation).writer()
+            try:
+                yield writer
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def _create_empty(self) -> None:
+        with self._write_lock():
+            if self._current_generation() is None:
+                self._create_empty_locked()
+
+    def _create_empty_locked(self) -> str:
+        gen_dir = self._new_generation_dir()
+        whoosh_index.create_in(gen_dir, SCHEMA).close()
+        self._point_to(gen_dir.name)
+        self._remove_old_generations()
+        return gen_dir.name
+
+    def _open(self, generation: str):
+        try:
+            return whoosh_index.open_dir(self.root / generation)
+        except (OSError, whoosh_index.EmptyIndexError) as e:
+            raise IndexUnavailable(
+                f"The search index in {self.root} is missing or damaged ({e}); "
+                "rebuild it with `kb reindex`.") from e
+
+    def _read_pointer(self) -> tuple[str, int] | None:
+        try:
+            name, _, version = (self.root / POINTER_FILE).read_text("utf-8").strip().partition(" ")
+        except FileNotFoundError:
+            return None
+        return (name, int(version)) if name and version.isdigit() else None
+
+    def _current_generation(self) -> str | None:
+        pointer = self._read_pointer()
+        if pointer is None:
+            return None
+        if pointer[1] != SCHEMA_VERSION:
+            raise IndexUnavailable(
+                f"The search index in {self.root} was built by another version of kb; "
+                "rebuild it with `kb reindex`.")
+        return pointer[0]
+
+    def _generations(self) -> list[tuple[int, Path]]:
+        found = []
+        for p in self.root.glob(GENERATION_PREFIX + "*"):
+            suffix = p.name[len(GENERATION_PREFIX):]
+            if p.is_dir() and suffix.isdigit():
+                found.append((int(suffix), p))
+        return sorted(found)
+
+    def _new_generation_dir(self) -> Path:
+        gens = self._generations()
+        number = gens[-1][0] + 1 if gens else 1
+        path = self.root / f"{GENERATION_PREFIX}{number:06d}"
+        path.mkdir(parents=True)
+        return path
+
+    def _point_to(self, generation: str) -> None:
+        tmp = self.root / f".{POINTER_FILE}.{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(f"{generation} {SCHEMA_VERSION}\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.root / POINTER_FILE)
+
+    def _remove_old_generations(self) -> None:
+        """Keep the live generation and the one before it (a reader that read the old
+        pointer a moment ago may still be opening it); remove the rest, including any
+        left half-built by a crash."""
+        pointer = self._read_pointer()
+        if pointer is None:
+            return
+        gens = self._generations()
+        live = next((n for n, p in gens if p.name == pointer[0]), None)
+        previous = max((n for n, _ in gens if live is not None and n < live), default=None)
+        for n, path in gens:
+            if n not in (live, previous):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _add_rows(writer, rows: Iterable[dict]) -> int:
+    count = 0
+    for row in rows:
+        doc = document_fields(row)
+        if doc is not None:
+            writer.add_document(**doc)
+            count += 1
+    return count

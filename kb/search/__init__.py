@@ -1,0 +1,233 @@
+"""Search over the knowledge base's paragraphs.
+
+    result = search(kb.index, "PLO letters", judgement="help-protection", limit=10)
+
+Ranking is BM25F over a paragraph's text, headings, document title and glossary aliases
+(indexer.index), with acronyms widened, a bonus for the typed words side by side and one
+for paragraphs tagged with the criteria the query names (kb.search.query), scored from
+memoised per-term tables (kb.search.ranking). The total and the facets count every
+paragraph the query and the filters match, not just the page returned (kb.search.docsets,
+kb.search.facets). A word the index has never seen is corrected (kb.search.spelling): the
+correction is offered as `did_you_mean`, and searched instead (`corrected` is then True)
+when the query as typed finds nothing or one of its words occurs nowhere in the index.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import textwrap
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+
+from whoosh import query as wq
+
+from indexer.index import Index, Snapshot, glossary_aliases
+from kb import framework
+from kb.search import docsets, facets, highlight, ranking, spelling
+from kb.search.query import ParsedQuery, acronym_of, analyse, parse
+
+__all__ = ["Hit", "SearchResult", "search"]
+
+MAX_LIMIT = 1000
+FILTERS_KEPT = 32        # docnum sets of recent filter combinations kept per index snapshot
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+@dataclass
+class Hit:
+    paragraph_id: str
+    doc_id: str
+    title: str
+    page: int | None
+    number: int | None
+    text: str
+    highlight: str               # HTML: the text escaped, matched words in <mark>
+    score: float
+    judgement: str | None
+    criteria: list[str]
+    stance: str | None
+    section: list[str]
+    doc_type: str | None
+    authority: str | None
+    date: str | None
+    why: list[str]               # what matched: words, acronym expansions, headings, tags
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]
+    did_you_mean: str | None
+    query_terms: list[str]
+    query: str                   # what was searched: the query, or its correction
+    corrected: bool = False      # True when the hits are for `did_you_mean`
+    expansions: dict[str, list[str]] = field(default_factory=dict)  # acronym -> phrases added
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_text(self) -> str:
+        """The result for a terminal: a header, then each hit with its place and text."""
+        lines = []
+        if self.did_you_mean and self.corrected:
+            lines.append(f"Showing results for: {self.did_you_mean} (nothing matched the query as typed)")
+        elif self.did_you_mean:
+            lines.append(f"Did you mean: {self.did_you_mean}?")
+        for acronym, phrases in self.expansions.items():
+            lines.append(f"Also searched for {acronym}: {', '.join(phrases)}")
+        lines.append(f"{self.total} paragraph{'s' if self.total != 1 else ''} found")
+        for hit in self.hits:
+            where = ", ".join(p for p in (f"page {hit.page}" if hit.page else "",
+                                          f"paragraph {hit.number}" if hit.number else "") if p)
+            lines.append("")
+            lines.append(f"{hit.paragraph_id}  {hit.title}" + (f" ({where})" if where else ""))
+            tags = " · ".join(t for t in (hit.judgement, hit.stance, ", ".join(hit.criteria[:3])) if t)
+            if tags:
+                lines.append(f"  {tags}")
+            lines.append(textwrap.fill(_plain_text(hit.highlight), width=100, initial_indent="  ",
+                                       subsequent_indent="  "))
+            if hit.why:
+                lines.append(f"  matched: {'; '.join(hit.why)}")
+        return "\n".join(lines)
+
+
+def search(index: Index, query: str, *, judgement: str | None = None, criterion: str | None = None,
+           stance: str | None = None, doc_type: str | None = None, authority: str | None = None,
+           date_from: str | dt.date | None = None, date_to: str | dt.date | None = None,
+           limit: int = 10, offset: int = 0) -> SearchResult:
+    """Raises ValueError, with a sentence for the user, for an empty query or a bad filter."""
+    if not 0 < limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}.")
+    if offset < 0:
+        raise ValueError("offset cannot be negative.")
+    _check_choice("judgement", judgement, framework.JUDGEMENT_IDS)
+    _check_choice("criterion", criterion, [c.id for c in framework.criteria()])
+    _check_choice("stance", stance, framework.STANCE_IDS)
+    _check_choice("document type", doc_type, framework.DOC_TYPE_IDS)
+    low, high = _date_bound("date_from", date_from), _date_bound("date_to", date_to)
+    if low and high and low > high:
+        raise ValueError(f"The date range is empty: {low} is after {high}.")
+    parsed = parse(query)
+    snapshot = index.snapshot()
+    allowed = _Filter(snapshot, judgement=judgement, criteria=criterion, stance=stance,
+                      doc_type=doc_type, authority=authority, low=low, high=high)
+    result = _run(snapshot, query, parsed, allowed, limit, offset)
+    correction = spelling.correct(snapshot, query)
+    if correction is None:
+        return result
+    if result.total == 0 or correction.unknown:
+        retry = _run(snapshot, correction.query, parse(correction.query), allowed, limit, offset)
+        if retry.total:
+            retry.corrected = True
+            result = retry
+    result.did_you_mean = correction.query
+    return result
+
+
+def _plain_text(highlight_html: str) -> str:
+    """A highlight for a terminal: marks as [brackets], entities decoded."""
+    return html.unescape(highlight_html.replace("<mark>", "[").replace("</mark>", "]"))
+
+
+def _check_choice(what: str, value: str | None, known) -> None:
+    if value is not None and value not in known:
+        raise ValueError(f"Unknown {what} {value!r}; expected one of: {', '.join(known)}.")
+
+
+def _date_bound(name: str, value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
+        raise ValueError(f"{name} must be a date written YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}.")
+    return value.strip()
+
+
+class _Filter:
+    """The paragraphs the filters allow: a bitmask for counting, a set of docnums for
+    Whoosh's ranking; None when nothing is filtered."""
+
+    def __init__(self, snapshot: Snapshot, *, low: str | None, high: str | None, **choices):
+        masks = []
+        for name, value in choices.items():
+            if name == "authority" and value:
+                wanted = [v for v in facets.values(snapshot, "authority") if v.lower() == value.strip().lower()]
+                masks.append(facets.matching(snapshot, "authority", wanted))
+            elif value:
+                masks.append(facets.matching(snapshot, name, [value]))
+        if low or high:
+            # ISO dates sort as text; "~" sorts after every digit, so "2023" ends after 2023-12-31.
+            masks.append(docsets.of_query(snapshot, wq.TermRange("date", low, (high + "~") if high else None)))
+        self.mask: int | None = None
+        self.ids: set[int] | None = None
+        if masks:
+            self.mask = docsets.live(snapshot)
+            for m in masks:
+                self.mask &= m
+            recent: OrderedDict = snapshot.memo.setdefault("filter-ids", OrderedDict())
+            self.ids = recent.get(self.mask)
+            if self.ids is None:
+                self.ids = recent[self.mask] = docsets.to_ids(self.mask)
+                if len(recent) > FILTERS_KEPT:
+                    recent.popitem(last=False)
+
+
+def _run(snapshot: Snapshot, text: str, parsed: ParsedQuery, allowed: _Filter,
+         limit: int, offset: int) -> SearchResult:
+    matched = docsets.of_query(snapshot, parsed.query)
+    if allowed.mask is not None:
+        matched &= allowed.mask
+    hits = []
+    if matched:
+        searcher = snapshot.searcher
+        if ranking.supported(parsed.query):
+            ranked = ranking.top(snapshot, parsed.query, allowed.ids, offset + limit)[offset:]
+            hits = [_hit(searcher.stored_fields(d), score, parsed) for score, d in ranked]
+        else:
+            results = searcher.search(parsed.query, filter=allowed.ids, limit=offset + limit)
+            hits = [_hit(r.fields(), r.score, parsed) for r in results[offset:offset + limit]]
+    expansions = {w.acronym: list(w.expansions + w.cues) for w in parsed.widenings}
+    return SearchResult(hits=hits, total=matched.bit_count(), facets=facets.count(snapshot, matched),
+                        did_you_mean=None, query_terms=parsed.terms, query=text, expansions=expansions)
+
+
+def _hit(stored: dict, score: float, parsed: ParsedQuery) -> Hit:
+    text = stored["content"]
+    marked = highlight.mark(text, parsed.marks)
+    criteria = list(stored.get("criteria_list") or [])
+    section = list(stored.get("trail") or [])
+    return Hit(
+        paragraph_id=stored["paragraph_id"], doc_id=stored["doc_id"], title=stored.get("title", ""),
+        page=stored.get("page"), number=stored.get("number"), text=text, highlight=marked.html,
+        score=round(score, 4), judgement=stored.get("judgement"), criteria=criteria,
+        stance=stored.get("stance"), section=section, doc_type=stored.get("doc_type"),
+        authority=stored.get("authority"), date=stored.get("date"),
+        why=marked.labels + _why_elsewhere(text, section, criteria, parsed))
+
+
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
+
+
+def _why_elsewhere(text: str, section: list[str], criteria: list[str], parsed: ParsedQuery) -> list[str]:
+    """Reasons beyond the words marked in the text: aliases, headings and tags."""
+    why = []
+    for found, alias in glossary_aliases(text):
+        # The paragraph uses an acronym for words of the query ("IRO" for "independent
+        # reviewing officer"); a spelt-out acronym of the query is already a mark.
+        if acronym_of(found) and analyse(found) not in parsed.marks:
+            words = analyse(alias)
+            if words in parsed.marks or all((w,) in parsed.marks for w in words):
+                why.append(f"{found} = {alias}")
+    for heading in section:
+        words = analyse(heading)
+        if any(_contains(words, phrase) for phrase in parsed.marks):
+            why.append(f"heading: {heading}")
+    for cid in criteria:
+        if cid in parsed.criteria:
+            why.append(f"tagged: {framework.criterion(cid).title}")
+    return list(dict.fromkeys(why))

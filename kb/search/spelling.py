@@ -1,0 +1,116 @@
+"""Spelling correction for queries: each word the index has never seen is matched against
+the words it has (as written, not stemmed), the glossary and the criteria cue phrases, by
+edit distance (a swap of two letters counts once), preferring the more frequent word. A
+word the index has seen only once or twice is offered a correction too when a word one
+edit away is far more common."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from whoosh.analysis import STOP_WORDS
+
+from indexer.index import SCHEMA, Snapshot
+from kb import framework
+from kb.search.query import acronym_of
+
+# Whoosh keeps the text field's words as written (unstemmed) in this field.
+SPELLING_FIELD = SCHEMA["text"].spelling_fieldname("text")
+MIN_WORD = 4            # shorter words are too easily "corrected" into something else
+MAX_WORD = 30
+RARE = 2                # seen this often or less: a typo in the corpus, perhaps
+MUCH_MORE_COMMON = 100  # ... when a word one edit away is this many times as common
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_WORD = re.compile(r"(?<![\w:])[A-Za-z]+(?![\w:])")
+
+
+@dataclass(frozen=True)
+class Correction:
+    query: str            # the query with its misspelt words replaced
+    unknown: bool         # some replaced word occurs nowhere in the index
+
+
+@dataclass
+class _Vocabulary:
+    words: list[str]
+    frequency: dict[str, int]
+
+
+def _vocabulary(snapshot: Snapshot) -> _Vocabulary:
+    vocab = snapshot.memo.get("spelling")
+    if vocab is None:
+        frequency: dict[str, int] = {}
+        reader = snapshot.searcher.reader()
+        if SPELLING_FIELD in reader.indexed_field_names():
+            for word, info in reader.iter_field(SPELLING_FIELD):
+                if isinstance(word, bytes):
+                    word = word.decode("utf-8")
+                if word.isalpha():
+                    frequency[word] = info.doc_frequency()
+        for phrase in _framework_phrases():
+            for word in re.findall(r"[a-z]+", phrase.lower()):
+                if len(word) >= MIN_WORD and word not in STOP_WORDS:
+                    frequency.setdefault(word, 1)
+        vocab = snapshot.memo["spelling"] = _Vocabulary(sorted(frequency), frequency)
+    return vocab
+
+
+def _framework_phrases() -> list[str]:
+    phrases = [e for _, e in framework.glossary()]
+    for c in framework.criteria():
+        phrases.extend(c.cues)
+        phrases.append(c.title)
+    return phrases
+
+
+def correct(snapshot: Snapshot, text: str) -> Correction | None:
+    """The query with misspellings corrected, or None when every word looks right."""
+    vocab = _vocabulary(snapshot)
+    replaced, unknown = {}, False
+    for m in _WORD.finditer(text):
+        typed = m.group(0)
+        word = typed.lower()
+        if (typed in _OPERATORS or word in replaced or not MIN_WORD <= len(word) <= MAX_WORD
+                or acronym_of(typed)):
+            continue
+        seen = vocab.frequency.get(word, 0)
+        if seen > RARE:
+            continue
+        better = _best(word, vocab, seen)
+        if better:
+            replaced[word] = better
+            unknown = unknown or seen == 0
+    if not replaced:
+        return None
+    fixed = _WORD.sub(lambda m: _keep_case(m.group(0), replaced.get(m.group(0).lower())), text)
+    return Correction(fixed, unknown)
+
+
+def _best(word: str, vocab: _Vocabulary, seen: int) -> str | None:
+    max_edits = 1 if len(word) <= 5 or seen else 2
+    candidates = process.extract(word, vocab.words, scorer=OSA.distance,
+                                 score_cutoff=max_edits, limit=20)
+    best, best_key = None, None
+    for candidate, edits, _ in candidates:
+        if candidate == word:
+            continue
+        freq = vocab.frequency[candidate]
+        if seen and freq < seen * MUCH_MORE_COMMON:
+            continue
+        key = (edits, -math.log1p(freq))
+        if best_key is None or key < best_key:
+            best, best_key = candidate, key
+    return best
+
+
+def _keep_case(typed: str, replacement: str | None) -> str:
+    if replacement is None:
+        return typed
+    if typed.isupper():
+        return replacement.upper()
+    if typed[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
