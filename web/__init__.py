@@ -1,0 +1,1 @@
+"""The browser app: Flask pages over the knowledge base (`kb serve`)."""

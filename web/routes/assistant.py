@@ -1,0 +1,112 @@
+"""The assistant's pages: ask a question, build an evidence pack, compare the authority's
+own account with the inspectors' findings. Each result depends only on what the knowledge
+base holds, so it is kept with the evidence snapshot until the store changes."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from kb import framework
+from kb.assistant import THEMES, ask, compare, pack
+from web import params
+from web.state import current
+
+bp = Blueprint("assistant", __name__)
+
+VERDICT_LABELS = {
+    "agree": "Our account and the inspectors' agree",
+    "ours-strength-ofsted-development": "We describe a strength; inspectors found an area for development",
+    "ours-development-ofsted-strength": "We describe an area for development; inspectors found a strength",
+    "unsupported-claim": "Our account only: no inspection finding to test it",
+    "ofsted-only": "Inspectors' finding only: nothing of ours beside it",
+    "none": "No evidence either way",
+}
+_VERDICT_ORDER = ("ours-strength-ofsted-development", "ours-development-ofsted-strength", "unsupported-claim",
+                  "ofsted-only", "agree", "none")
+_PACK_TYPES = {"md": "text/markdown; charset=utf-8",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def _remembered(kind: str, args: tuple, make):
+    """`make()`, computed once per state of the knowledge base."""
+    snap = current().snapshot()
+    key = (kind, *args)
+    if key not in snap.memo:
+        snap.memo[key] = make()
+    return snap.memo[key]
+
+
+def _authority() -> str | None:
+    return params.text(request.args, "authority") or None
+
+
+def theme_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    # A theme sharing a judgement's id resolves to the judgement, so it is listed once, there.
+    return [("Focused visit themes", [(t.id, t.title) for t in THEMES.values() if t.id not in framework.JUDGEMENT_IDS]),
+            ("Judgement areas", [(j.id, j.short) for j in framework.judgements()]),
+            ("Criteria", [(c.id, c.title) for c in framework.criteria()])]
+
+
+@bp.get("/ask")
+def ask_page():
+    question = params.text(request.args, "q", params.MAX_QUERY)
+    authority = _authority()
+    context = {"question": question, "authority": authority, "answer": None, "error": None,
+               "snap": current().snapshot()}
+    if question:
+        try:
+            answer = _remembered("ask", (question, authority),
+                                 lambda: ask(current().kb(), question, authority=authority).to_dict())
+        except ValueError as e:
+            context["error"] = str(e)
+            return render_template("ask.html", **context), 400
+        context["answer"] = answer
+    return render_template("ask.html", **context)
+
+
+def _pack(theme: str, authority: str | None):
+    return _remembered("pack", (theme, authority), lambda: pack(current().kb(), theme, authority=authority))
+
+
+@bp.get("/pack")
+def pack_page():
+    theme = params.text(request.args, "theme")
+    authority = _authority()
+    context = {"theme": theme, "authority": authority, "pack": None, "error": None,
+               "themes": theme_choices(), "snap": current().snapshot()}
+    if theme:
+        try:
+            context["pack"] = _pack(theme, authority).to_dict()
+        except ValueError as e:
+            context["error"] = str(e)
+            return render_template("pack.html", **context), 400
+    return render_template("pack.html", **context)
+
+
+@bp.get("/pack.<fmt>")
+def pack_download(fmt: str):
+    if fmt not in _PACK_TYPES:
+        params.bad("Evidence packs download as .md or .docx.")
+    theme = params.text(request.args, "theme")
+    if not theme:
+        params.bad("Choose a theme for the evidence pack.")
+    try:
+        built = _pack(theme, _authority())
+    except ValueError as e:
+        params.bad(str(e))
+    body = built.to_markdown().encode("utf-8") if fmt == "md" else built.to_docx()
+    name = f"evidence-pack-{built.theme.id}.{fmt}"
+    return Response(body, mimetype=_PACK_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/compare")
+def compare_page():
+    authority = _authority()
+    try:
+        comparison = _remembered("compare", (authority,), lambda: compare(current().kb(), authority).to_dict())
+    except ValueError as e:
+        params.bad(str(e))
+    # Disagreements first: they are what a leader must be ready to explain.
+    rows = sorted(comparison["rows"], key=lambda r: _VERDICT_ORDER.index(r["verdict"]))
+    return render_template("compare.html", comparison=comparison, authority=authority, snap=current().snapshot(),
+                           verdicts=VERDICT_LABELS, shown=[r for r in rows if r["verdict"] != "none"],
+                           silent=[r for r in rows if r["verdict"] == "none"])

@@ -1,0 +1,126 @@
+"""People checking the tagger: the review screen after an upload, and the form that accepts
+or changes one paragraph's judgement, criteria and stance. Every save records who and when;
+accepting records a confirmation (a correction that keeps the tagger's values)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+
+from kb import framework
+from kb.store import Correction
+from web import params
+from web.state import current
+
+bp = Blueprint("tags", __name__)
+
+REVIEW_PAGE_SIZE = 20
+MAX_NAME = 80
+MAX_NOTE = 500
+ACCEPTED_NOTE = "Accepted as tagged"
+
+
+def _who(form) -> str:
+    who = (form.get("who") or "").strip()
+    if not who:
+        params.bad("Enter your name, so that the change records who made it.")
+    if len(who) > MAX_NAME:
+        params.bad(f"Your name is too long: keep it under {MAX_NAME} characters.")
+    session["who"] = who
+    return who
+
+
+def _note(form) -> str | None:
+    note = (form.get("note") or "").strip()
+    if len(note) > MAX_NOTE:
+        params.bad(f"The note is too long: keep it under {MAX_NOTE} characters.")
+    return note or None
+
+
+def _next_url(form, fallback: str) -> str:
+    """Where to go after saving: a path on this site only."""
+    target = form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else fallback
+
+
+def accepted(para: dict, note: str | None) -> Correction:
+    return Correction(judgement=para["judgement"], criteria=list(para.get("criteria") or {}),
+                      stance=para["stance"], note=note or ACCEPTED_NOTE)
+
+
+def changed(form, note: str | None) -> Correction:
+    judgement = params.choice(form, "judgement", framework.JUDGEMENT_IDS, "judgement area")
+    stance = params.choice(form, "stance", framework.STANCE_IDS, "stance")
+    criteria = form.getlist("criteria") + [c for c in [form.get("add_criterion")] if c]
+    known = params.criterion_ids()
+    unknown = [c for c in criteria if c not in known]
+    if unknown:
+        params.bad(f"'{unknown[0]}' is not a criterion this knowledge base knows.")
+    return Correction(judgement=judgement, criteria=list(dict.fromkeys(criteria)), stance=stance, note=note)
+
+
+@bp.post("/paragraph/<pid>/tags")
+def correct(pid: str):
+    state = current()
+    kb = state.kb()
+    para = kb.store.paragraph(pid)
+    if para is None:
+        abort(404)
+    form = request.form
+    who, note = _who(form), _note(form)
+    action = form.get("action")
+    if action == "accept":
+        correction = accepted(para, note)
+    elif action == "change":
+        correction = changed(form, note)
+    else:
+        params.bad("Choose whether to accept the tags or save your changes.")
+    with state.write_lock:
+        kb.correct(pid, correction, who)
+        state.changed()
+    flash(("Accepted" if action == "accept" else "Saved changes to") + f" the tags of paragraph {pid}.")
+    return redirect(_next_url(form, url_for("documents.paragraph", pid=pid)), 303)
+
+
+@bp.post("/document/<doc_id>/accept")
+def accept_page(doc_id: str):
+    """Accept, in one go, the paragraphs listed on a review page that nobody has checked yet."""
+    state = current()
+    kb = state.kb()
+    if kb.store.document(doc_id) is None:
+        abort(404)
+    form = request.form
+    who = _who(form)
+    found = kb.store.paragraphs_by_id(form.getlist("pid"))
+    todo = [p for p in found.values() if p["doc_id"] == doc_id and p.get("tag_source") != "person"]
+    with state.write_lock:
+        for p in todo:
+            kb.correct(p["paragraph_id"], accepted(p, None), who)
+        state.changed()
+    flash(f"Accepted the tags of {len(todo)} paragraph{'s' if len(todo) != 1 else ''}.")
+    return redirect(_next_url(form, url_for("tags.review", doc_id=doc_id)), 303)
+
+
+@bp.get("/document/<doc_id>/review")
+def review(doc_id: str):
+    kb = current().kb()
+    doc = kb.store.document(doc_id)
+    if doc is None:
+        abort(404)
+    page = params.page_number(request.args)
+    paras = list(kb.store.paragraphs(doc_id, include_boilerplate=False))
+    pages = max(1, -(-len(paras) // REVIEW_PAGE_SIZE))
+    if page > pages:
+        abort(404)
+    shown = paras[(page - 1) * REVIEW_PAGE_SIZE:page * REVIEW_PAGE_SIZE]
+    checked = sum(1 for p in paras if p.get("tag_source") == "person")
+    rows = [{"para": p, "confirmation": kb.store.correction(p["paragraph_id"])} for p in shown]
+    return render_template("review.html", doc=doc, rows=rows, page=page, pages=pages,
+                           total=len(paras), checked=checked)
+
+
+@bp.post("/name")
+def set_name():
+    """Remember who is checking tags, for the rest of the session."""
+    form = request.form
+    who = _who(form)
+    flash(f"Corrections will be recorded as made by {who}.")
+    return redirect(_next_url(form, url_for("browse.home")), 303)
