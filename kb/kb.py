@@ -34,6 +34,9 @@ class KnowledgeBase:
         self.home = resolve_home(home)
         self.store = Store(self.home / DB_NAME)
         self.index = Index(self.home)
+        if self.index.needs_rebuild():
+            # A new home, or an index left by an older version: the database has it all.
+            self.reindex()
 
     def close(self) -> None:
         self.store.close()

@@ -196,3 +196,19 @@ def test_results_serialise(index):
     text = result.to_text()
     assert "insp:0" in text and "[local authority designated officer]" in text
     assert "Also searched for LADO" in text
+
+
+def test_fast_paths_agree_with_whoosh(index):
+    from whoosh import query as wq
+
+    from kb.search import docsets, ranking
+    from kb.search.query import parse
+
+    snap = index.snapshot()
+    words = wq.Or([wq.Term("text", "care"), wq.Term("text", "foster"), wq.Term("text", "leaver", boost=0.5)])
+    ours = ranking.top(snap, words, None, 10)
+    theirs = [(round(h.score, 9), h.docnum) for h in snap.searcher.search(words, limit=10)]
+    assert [(round(s, 9), d) for s, d in ours] == theirs
+    for text in ["care NOT leavers", "PLO letters", '"personal adviser" OR caseloads', "foster AND stable"]:
+        q = parse(text).query
+        assert docsets.to_ids(docsets.of_query(snap, q)) == set(snap.searcher.docs_for_query(q))

@@ -65,6 +65,13 @@ def of_query(snapshot: Snapshot, q: wq.Query) -> int:
     return _leaf(snapshot, q)
 
 
+def _all_words(snapshot: Snapshot, q: wq.Phrase) -> int:
+    mask = live(snapshot)
+    for word in q.words:
+        mask &= _leaf(snapshot, wq.Term(q.fieldname, word))
+    return mask
+
+
 def _leaf(snapshot: Snapshot, q: wq.Query) -> int:
     memo: OrderedDict = snapshot.memo.setdefault("docsets", OrderedDict())
     if isinstance(q, wq.Term):
@@ -78,6 +85,8 @@ def _leaf(snapshot: Snapshot, q: wq.Query) -> int:
         if isinstance(q, wq.Term):
             reader = snapshot.searcher.reader()
             ids = reader.postings(q.fieldname, q.text).all_ids() if (q.fieldname, q.text) in reader else ()
+        elif isinstance(q, wq.Phrase) and not _all_words(snapshot, q):
+            ids = ()     # some paragraph must hold every word before positions are worth reading
         else:
             ids = snapshot.searcher.docs_for_query(q)
         mask = from_ids(ids) & live(snapshot)

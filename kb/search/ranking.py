@@ -4,9 +4,10 @@ Whoosh scores a query by stepping a tree of matchers through every matching post
 Python, which for a query with common words ("children in care") costs tens of
 milliseconds. The queries kb.search builds are sums: any of the words, phrases, acronym
 groups, a tag bonus. So each term's BM25F scores are computed once per index snapshot
-(the scores Whoosh would give) and a query is scored by adding them up in a dict. A phrase scores, in the paragraphs that contain it, the sum of
-its words' scores; a term of an id field (a tag) adds its boost. Queries of any other
-shape (AND, NOT, ranges) are left to Whoosh.
+(the scores Whoosh would give) and a query is scored by adding them up in a dict. A
+phrase scores, in the paragraphs that contain it, the sum of its words' scores; a term of
+an id field (a tag) adds its boost. Queries of any other shape (AND, NOT, ranges) are
+left to Whoosh.
 """
 from __future__ import annotations
 
