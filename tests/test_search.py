@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from indexer.index import Index
-from kb.search import search
+from kb.search import ranking, search
 
 BASE = {"seq": 0, "page": 2, "number": None, "section": [], "kind": "paragraph", "boilerplate": False,
         "judgement": "help-protection", "judgements": {}, "criteria": {}, "stance": "strength",
@@ -164,10 +164,25 @@ def test_bad_filters_are_clear_errors(index, kw):
 
 # -- ranking, highlights and reasons -----------------------------------------------------
 
-def test_tags_weigh_in_and_say_so(index):
-    result = search(index, "caseloads")
-    assert ids(result)[:2] == ["self:1", "self:3"]     # self:3 is tagged, without the word
-    assert "tagged: " + "Workforce" in " ".join(result.hits[1].why)
+def test_tags_weigh_in_and_say_so(tmp_path):
+    untagged = row("t:0", "Caseloads are discussed at the team meeting every month.")
+    tagged = row("t:1", "Caseloads are discussed at the team meeting each week.", criteria={"lead.workforce": 0.9})
+    tag_only = row("t:2", "Recruitment of social workers has improved retention.", criteria={"lead.workforce": 0.9})
+    ix = Index(tmp_path)
+    ix.rebuild([untagged, tagged, tag_only])
+    result = search(ix, "caseloads")
+    assert ids(result) == ["t:1", "t:0"]     # the tag reorders; alone, it finds nothing
+    assert result.total == 2
+    assert any(w.startswith("tagged: ") for w in result.hits[0].why)
+
+
+def test_an_acronym_finds_the_words_of_its_expansion_one_by_one(tmp_path):
+    spelt = row("u:0", "Unaccompanied asylum-seeking children are well supported.", number=1)
+    asylum = row("u:1", "Young people who sought asylum as children have good support.", number=2)
+    other = row("u:2", "Young people have good support from their carers.", number=3)
+    ix = Index(tmp_path)
+    ix.rebuild([spelt, asylum, other])
+    assert ids(search(ix, "UASC")) == ["u:0", "u:1"]
 
 
 def test_headings_count(index):
@@ -188,6 +203,23 @@ def test_an_inspectors_numbered_finding_outranks_its_restatement(tmp_path):
     ix = Index(tmp_path)
     ix.rebuild([summary, finding])
     assert ids(search(ix, "apprenticeships")) == ["r:1", "r:0"]
+
+
+def test_a_restatement_counts_for_less_bonuses_included(tmp_path, monkeypatch):
+    # Restated by an inspector (no paragraph number), with a phrase and a tag bonus.
+    summary = row("r:0", "Private fostering arrangements are now robust.", criteria={"hp.private-fostering": 1.0})
+    self_evaluation = row("s:0", "Private fostering arrangements are now robust.", doc_type="self-evaluation",
+                          criteria={"hp.private-fostering": 1.0})
+    ix = Index(tmp_path)
+    ix.rebuild([summary, self_evaluation])
+
+    def scores(prior):
+        monkeypatch.setattr(ranking, "RESTATEMENT_PRIOR", prior)
+        return {h.paragraph_id: h.score for h in search(ix, "private fostering").hits}
+
+    full, halved = scores(1.0), scores(0.5)
+    assert halved["r:0"] == pytest.approx(full["r:0"] / 2, abs=1e-3)
+    assert halved["s:0"] == full["s:0"]
 
 
 def test_results_serialise(index):

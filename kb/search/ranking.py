@@ -8,6 +8,11 @@ groups, a tag bonus. So each term's BM25F scores are computed once per index sna
 phrase scores, in the paragraphs that contain it, the sum of its words' scores; a term of
 an id field (a tag) adds its boost. Queries of any other shape (AND, NOT, ranges) are
 left to Whoosh.
+
+A paragraph's total is then multiplied by its prior: an inspector's unnumbered text (the
+summary, "what needs to improve") restates the numbered findings that people cite, so it
+counts for less, bonuses included (the index already lowers its word weights; that alone
+leaves a tag or phrase bonus at full strength).
 """
 from __future__ import annotations
 
@@ -18,11 +23,16 @@ from whoosh import query as wq
 from whoosh.scoring import bm25
 
 from indexer.index import WEIGHTING, Snapshot
-from kb.search import docsets
+from kb import framework
+from kb.search import docsets, facets
 
 # Postings (score table entries) memoised per snapshot, least recently used dropped
 # beyond this: about 100 MB at most.
 MEMO_POSTINGS = 1_000_000
+# The prior of an inspector's unnumbered paragraph (a restatement). Measured on graded
+# queries over Ofsted reports, where only numbered paragraphs are findings: nDCG@10 0.874
+# with no prior, 0.901 at 0.7 (with the tag bonus only for paragraphs with a query word).
+RESTATEMENT_PRIOR = 0.7
 
 
 def supported(q: wq.Query) -> bool:
@@ -36,10 +46,23 @@ def supported(q: wq.Query) -> bool:
 
 def top(snapshot: Snapshot, q: wq.Query, allowed: set[int] | None, k: int) -> list[tuple[float, int]]:
     """The `k` best (score, docnum) pairs, best first; ties go to the earlier paragraph."""
-    scores = _scores(snapshot, q)
-    items = scores.items() if allowed is None else ((d, s) for d, s in scores.items() if d in allowed)
+    scores = _scores(snapshot, q)        # may be a memoised table: read, never write
+    restated = _restatements(snapshot) & scores.keys()
+    items = ((d, s * RESTATEMENT_PRIOR if d in restated else s) for d, s in scores.items())
+    if allowed is not None:
+        items = ((d, s) for d, s in items if d in allowed)
     best = heapq.nsmallest(k, ((-s, d) for d, s in items))
     return [(-neg, d) for neg, d in best]
+
+
+def _restatements(snapshot: Snapshot) -> set[int]:
+    """Docnums of inspectors' paragraphs without an Ofsted paragraph number."""
+    ids = snapshot.memo.get("restatements")
+    if ids is None:
+        inspectors = facets.matching(snapshot, "doc_type", sorted(framework.INSPECTOR_DOC_TYPES))
+        numbered = docsets.of_query(snapshot, wq.NumericRange("number", None, None))
+        ids = snapshot.memo["restatements"] = docsets.to_ids(inspectors & ~numbered)
+    return ids
 
 
 def _scores(snapshot: Snapshot, q: wq.Query) -> dict[int, float]:
