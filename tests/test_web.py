@@ -392,3 +392,27 @@ def test_compare_puts_our_account_beside_the_inspectors(client):
     assert "Our account" in html and "Inspectors' findings" in html and "Northshire" in html
     r = client.get("/compare?authority=Atlantis")
     assert r.status_code == 400 and "Atlantis" in r.get_data(as_text=True)
+
+
+def test_the_evidence_snapshot_follows_writes_from_the_app_and_from_outside(app, client):
+    from kb.evidence import EvidenceFilter
+    from kb.store import Correction
+    from web.state import Snapshot
+    state = app.extensions["kb_state"]
+    before = state.snapshot()
+    pid = paragraph_containing(app, "Personal advisers keep in touch")["paragraph_id"]
+    client.post(f"/paragraph/{pid}/tags", data={
+        "csrf_token": token(client, f"/paragraph/{pid}"), "who": "Ann", "action": "change",
+        "judgement": "care-leavers", "criteria": ["cl.eet"], "stance": "development"})
+    patched = state.snapshot()
+    assert patched is not before
+    assert pid in [i["paragraph_id"] for i in patched.criterion("cl.eet", EvidenceFilter()).by_stance("development")]
+    store = state.kb().store
+    rebuilt = Snapshot.read(store, patched.key)
+    for jid, groups in rebuilt.evidence.items():
+        assert [[i["paragraph_id"] for i in g.items] for g in groups] == \
+               [[i["paragraph_id"] for i in g.items] for g in patched.evidence[jid]]
+    state.kb().correct(pid, Correction(stance="strength"), "someone at the command line")
+    outside = state.snapshot()
+    assert outside is not patched
+    assert pid in [i["paragraph_id"] for i in outside.criterion("cl.eet", EvidenceFilter()).by_stance("strength")]

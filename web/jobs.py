@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from indexer.model import ReadError
-from kb.kb import KnowledgeBase
 from web.state import AppState
 
 KEEP_JOBS = 100
@@ -74,18 +73,15 @@ class UploadJobs:
     def _run(self, job: Job, data: bytes) -> None:
         job.state = "working"
         state = self._state
-        kb = KnowledgeBase(state.home)
         try:
-            with state.write_lock:
-                job.outcome, job.doc_id = kb.ingest_bytes(data, job.name)
-                state.changed()
+            with state.writing() as change:
+                job.outcome, job.doc_id = state.kb().ingest_bytes(data, job.name)
+                change.doc_ids.add(job.doc_id)
         except ReadError as e:
             job.error = str(e)
         except Exception:
             log.exception("ingesting upload %s", job.name)
             job.error = (f"{job.name} could not be added because of an unexpected problem. "
                          "The problem has been logged; try again or ask for help.")
-        finally:
-            kb.close()
         job.state = "failed" if job.error else "done"
         job.finished_at = time.monotonic()

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import sys
 
+from waitress import create_server
+
 from kb.corpus import load_if_empty
 from web.app import create_app
 
-THREADS = 6
+# Two cores and one interpreter lock: more threads would only queue.
+THREADS = 4
 
 
 def serve(home, host: str = "127.0.0.1", port: int = 5000) -> int:
-    from waitress import create_server
-
     app = create_app(home)
     state = app.extensions["kb_state"]
     kb = state.kb()
@@ -22,8 +23,7 @@ def serve(home, host: str = "127.0.0.1", port: int = 5000) -> int:
     added = load_if_empty(kb)
     if added:
         print(f"Loaded the {added} bundled documents into {state.home}", file=sys.stderr)
-    with app.app_context():
-        documents = len(state.snapshot().documents)   # built now, so the first page is quick
+    documents = len(state.snapshot().documents)   # built now, so the first page is quick
     try:
         server = create_server(app, host=host, port=port, threads=THREADS, ident="kb")
     except OSError as e:

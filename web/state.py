@@ -1,12 +1,25 @@
 """What the app keeps between requests: one knowledge base per worker thread (a SQLite
 connection belongs to the thread that opened it), one lock that serialises writes, and a
-snapshot of the evidence the browse pages read, rebuilt only when the store has changed.
+snapshot of the evidence the browse pages read.
 
-Gathering evidence scans every paragraph, so the snapshot gathers each judgement once;
-a page then only filters and slices lists held in memory."""
+Gathering evidence means reading every paragraph, which takes seconds on a few hundred
+reports. So the snapshot reads them once and hands them to `gather` for each judgement; a
+page then only filters and slices lists held in memory. The app's own writes (an upload,
+a correction, a removal) patch the snapshot for what they touched; a change made from
+outside (`kb ingest` while the app runs) is noticed by the store's signature and the
+snapshot is rebuilt.
+
+A snapshot holds a million or so small objects. Once built they are frozen out of the
+cyclic garbage collector's sight (`gc.freeze`): otherwise every full collection walks
+them all, stopping every thread for most of a second (the long tail of page times under
+load). They hold no cycles, so a snapshot that is replaced is still freed when the last
+page using it is done."""
 from __future__ import annotations
 
+import gc
 import threading
+from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,29 +30,89 @@ from kb.evidence import CriterionEvidence, EvidenceFilter, gather, matches
 from kb.home import resolve_home
 from kb.kb import KnowledgeBase
 
+# Views kept per snapshot that are costly to make again (filtered evidence, a document's
+# rendered paragraphs, similar evidence): people come back to the same ones as they click about.
+VIEWS_KEPT = 64
+
+
+class _Rows:
+    """Paragraph rows already read, offered to `gather` in place of the store it reads."""
+
+    def __init__(self, rows: list[dict]):
+        self._rows = rows
+
+    def paragraphs(self, doc_id: str | None = None, include_boilerplate: bool = True):
+        return iter(self._rows)
+
+
+def _newest_first(item: dict):
+    """The order `gather` gives each group."""
+    return item.get("date") or "", -(item.get("number") or 0)
+
+
+def _gather_all(rows: list[dict]) -> dict[str, list[CriterionEvidence]]:
+    return {jid: gather(_Rows(rows), jid) for jid in framework.JUDGEMENT_IDS}
+
 
 @dataclass
 class Snapshot:
-    key: tuple
+    key: tuple                                      # the store's signature when it was taken
     documents: list[dict]                           # the store's order: newest first
     evidence: dict[str, list[CriterionEvidence]]    # judgement id -> gather(judgement)
     by_doc: dict[str, dict] = field(init=False)
-    memo: dict = field(default_factory=dict)         # views derived from this state
+    memo: dict = field(default_factory=dict)         # small views derived from this state
+    _views: OrderedDict = field(default_factory=OrderedDict)
+    _views_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self):
         self.by_doc = {d["doc_id"]: d for d in self.documents}
+
+    @classmethod
+    def read(cls, store, key: tuple) -> Snapshot:
+        return cls(key, store.documents(), _gather_all(list(store.paragraphs(include_boilerplate=False))))
+
+    def patched(self, store, key: tuple, doc_ids: set[str]) -> Snapshot:
+        """This snapshot with the evidence of the given documents read again (a removed
+        document's evidence goes)."""
+        fresh = _gather_all([p for d in doc_ids for p in store.paragraphs(d, include_boilerplate=False)])
+        evidence = {}
+        for jid, groups in self.evidence.items():
+            added = {(g.criterion.id if g.criterion else None): g.items for g in fresh[jid]}
+            merged = []
+            for g in groups:
+                kept = [i for i in g.items if i["doc_id"] not in doc_ids]
+                new = added.pop(g.criterion.id if g.criterion else None, [])
+                if new:
+                    kept = sorted(kept + new, key=_newest_first, reverse=True)
+                merged.append(replace(g, items=kept))
+            merged += [CriterionEvidence(None, items) for items in added.values()]   # a first loose item
+            evidence[jid] = [g for g in merged if g.criterion is not None or g.items]
+        return Snapshot(key, store.documents(), evidence)
 
     @property
     def authorities(self) -> list[str]:
         return sorted({d["authority"] for d in self.documents if d.get("authority")}, key=str.lower)
 
-    @property
-    def years(self) -> list[int]:
-        return sorted({int(d["date"][:4]) for d in self.documents if d.get("date")})
+    def view(self, key: tuple, make):
+        """`make()`, kept with the most recently used views of this state."""
+        with self._views_lock:
+            if key in self._views:
+                self._views.move_to_end(key)
+                return self._views[key]
+        value = make()
+        with self._views_lock:
+            self._views[key] = value
+            while len(self._views) > VIEWS_KEPT:
+                self._views.popitem(last=False)
+        return value
 
     def groups(self, jid: str, f: EvidenceFilter) -> list[CriterionEvidence]:
         """A judgement's evidence by criterion, keeping only the items `f` lets through."""
-        return [replace(g, items=[i for i in g.items if matches(i, f)]) for g in self.evidence[jid]]
+        if f == EvidenceFilter():
+            return self.evidence[jid]
+        key = ("groups", jid, f.stance, f.doc_type, (f.authority or "").lower(), f.year_from, f.year_to)
+        return self.view(key, lambda: [replace(g, items=[i for i in g.items if matches(i, f)])
+                                       for g in self.evidence[jid]])
 
     def criterion(self, cid: str, f: EvidenceFilter) -> CriterionEvidence:
         jid = framework.criterion(cid).judgement
@@ -49,12 +122,19 @@ class Snapshot:
         raise KeyError(cid)
 
 
+@dataclass
+class Change:
+    """The documents one write touched, filled in by the code that writes. A correction
+    touches its paragraph's whole document: it applies to every paragraph of the same
+    wording there."""
+    doc_ids: set[str] = field(default_factory=set)
+
+
 class AppState:
     def __init__(self, home: str | Path | None):
         self.home = resolve_home(home)
         self._local = threading.local()
-        self.write_lock = threading.Lock()
-        self._generation = 0
+        self._write_lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._snapshot_lock = threading.Lock()
 
@@ -72,30 +152,51 @@ class AppState:
             kb.close()
             self._local.kb = None
 
-    def changed(self) -> None:
-        """Called after the app itself writes, so the next page sees the change at once."""
-        self._generation += 1
+    @contextmanager
+    def writing(self):
+        """Hold the write lock while the caller changes the knowledge base and records what
+        it touched in the Change yielded; then patch the snapshot to match, unless the store
+        changed in some other way too, when the next page rebuilds it."""
+        with self._write_lock:
+            store = self.kb().store
+            before = _signature(store.db)
+            change = Change()
+            yield change
+            after = _signature(store.db)
+            with self._snapshot_lock:
+                snap = self._snapshot
+                if snap is not None and snap.key == before:
+                    self._snapshot = snap.patched(store, after, change.doc_ids)
+                    _freeze()
 
     def snapshot(self) -> Snapshot:
         store = self.kb().store
-        key = (self._generation, _signature(store.db))
+        key = _signature(store.db)
         snap = self._snapshot
         if snap is not None and snap.key == key:
             return snap
         with self._snapshot_lock:
             snap = self._snapshot
             if snap is None or snap.key != key:
-                snap = self._snapshot = Snapshot(
-                    key, store.documents(), {jid: gather(store, jid) for jid in framework.JUDGEMENT_IDS})
+                snap = self._snapshot = Snapshot.read(store, key)
+                _freeze()
         return snap
 
 
+def _freeze() -> None:
+    """Collect what garbage there is, then keep everything alive now out of later collections."""
+    gc.collect()
+    gc.freeze()
+
+
 def _signature(db) -> tuple:
-    """Cheap evidence that another process (`kb ingest`, `kb tag`) changed the store."""
+    """Cheap evidence that the store changed: documents added, replaced or removed,
+    corrections made, by this app or by another process (`kb ingest`, `kb tag`)."""
     return tuple(db.execute(
         "SELECT (SELECT COUNT(*) FROM documents), (SELECT MAX(ingested_at) FROM documents),"
         " (SELECT COUNT(*) FROM corrections), (SELECT MAX(at) FROM corrections),"
-        " (SELECT MAX(id) FROM history)").fetchone())
+        " (SELECT MAX(id) FROM history), (SELECT group_concat(doc_id) FROM documents"
+        "  WHERE ingested_at = (SELECT MAX(ingested_at) FROM documents))").fetchone())
 
 
 def current() -> AppState:

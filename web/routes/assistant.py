@@ -27,12 +27,8 @@ _PACK_TYPES = {"md": "text/markdown; charset=utf-8",
 
 
 def _remembered(kind: str, args: tuple, make):
-    """`make()`, computed once per state of the knowledge base."""
-    snap = current().snapshot()
-    key = (kind, *args)
-    if key not in snap.memo:
-        snap.memo[key] = make()
-    return snap.memo[key]
+    """`make()`, kept with the evidence snapshot: the same for as long as the store is."""
+    return current().snapshot().view((kind, *args), make)
 
 
 def _authority() -> str | None:

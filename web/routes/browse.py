@@ -31,16 +31,24 @@ def judgement(jid: str):
         abort(404)
     f = params.filters()
     snap = current().snapshot()
-    groups = snap.groups(jid, f.evidence())
+    key = ("judgement", jid, tuple(sorted(f.query_args().items())))
+    if key not in snap.memo:
+        snap.memo[key] = _criterion_rows(snap.groups(jid, f.evidence()), snap)
+    rows, newest = snap.memo[key]
+    cutoff = recent_cutoff()
+    return render_template("judgement.html", judgement=framework.judgement(jid), rows=rows, filters=f, snap=snap,
+                           newest=newest, stale=stale_criteria(newest, cutoff), cutoff=cutoff)
+
+
+def _criterion_rows(groups: list[CriterionEvidence], snap) -> tuple[list[dict], dict]:
+    """Per criterion, its newest strengths and areas for development with their counts;
+    and the date of each criterion's newest evidence."""
     rows = []
     for g in groups:
         strengths, developments = g.by_stance("strength"), g.by_stance("development")
         rows.append({"group": g, "strengths": strengths[:PER_CRITERION], "developments": developments[:PER_CRITERION],
                      "n_strengths": len(strengths), "n_developments": len(developments)})
-    cutoff = recent_cutoff()
-    newest = newest_evidence(groups, snap.by_doc)
-    return render_template("judgement.html", judgement=framework.judgement(jid), rows=rows, filters=f, snap=snap,
-                           newest=newest, stale=stale_criteria(newest, cutoff), cutoff=cutoff)
+    return rows, newest_evidence(groups, snap.by_doc)
 
 
 @bp.get("/criterion/<cid>")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from markupsafe import Markup
 
 from web.similar import similar_paragraphs
 from web.state import current
@@ -20,26 +21,35 @@ def headings_between(before: list[str], after: list[str]) -> list[tuple[int, str
 
 @bp.get("/document/<doc_id>")
 def document(doc_id: str):
-    kb = current().kb()
+    state = current()
+    kb = state.kb()
     doc = kb.store.document(doc_id)
     if doc is None:
         abort(404)
+    # The paragraphs change only with the store, so their rendering is kept with the snapshot.
+    body = state.snapshot().view(("document", doc_id), lambda: _paragraphs_html(kb, doc_id))
+    return render_template("document.html", doc=doc, body=body)
+
+
+def _paragraphs_html(kb, doc_id: str) -> Markup:
     rows, trail = [], []
     for p in kb.store.paragraphs(doc_id):
         rows.append({"para": p, "headings": headings_between(trail, p["section"])})
         trail = p["section"]
-    return render_template("document.html", doc=doc, rows=rows)
+    return Markup(render_template("document_paragraphs.html", rows=rows))
 
 
 @bp.get("/paragraph/<pid>")
 def paragraph(pid: str):
-    kb = current().kb()
+    state = current()
+    kb = state.kb()
     para = kb.store.paragraph(pid)
     if para is None:
         abort(404)
+    similar = [] if para["boilerplate"] else \
+        state.snapshot().view(("similar", pid), lambda: similar_paragraphs(kb, para))
     return render_template("paragraph.html", para=para, doc=kb.store.document(para["doc_id"]),
-                           history=kb.store.history(pid), confirmation=kb.store.correction(pid),
-                           similar=similar_paragraphs(kb, para) if not para["boilerplate"] else [])
+                           history=kb.store.history(pid), confirmation=kb.store.correction(pid), similar=similar)
 
 
 @bp.get("/document/<doc_id>/remove")
@@ -57,8 +67,8 @@ def remove(doc_id: str):
     doc = kb.store.document(doc_id)
     if doc is None:
         abort(404)
-    with state.write_lock:
+    with state.writing() as change:
         kb.remove(doc_id)
-        state.changed()
+        change.doc_ids.add(doc_id)
     flash(f"Removed {doc['title']}. People's corrections to it are kept in case it is added again.")
     return redirect(url_for("browse.documents"), 303)

@@ -73,9 +73,9 @@ def correct(pid: str):
         correction = changed(form, note)
     else:
         params.bad("Choose whether to accept the tags or save your changes.")
-    with state.write_lock:
+    with state.writing() as change:
         kb.correct(pid, correction, who)
-        state.changed()
+        change.doc_ids.add(para["doc_id"])
     flash(("Accepted" if action == "accept" else "Saved changes to") + f" the tags of paragraph {pid}.")
     return redirect(_next_url(form, url_for("documents.paragraph", pid=pid)), 303)
 
@@ -91,10 +91,10 @@ def accept_page(doc_id: str):
     who = _who(form)
     found = kb.store.paragraphs_by_id(form.getlist("pid"))
     todo = [p for p in found.values() if p["doc_id"] == doc_id and p.get("tag_source") != "person"]
-    with state.write_lock:
+    with state.writing() as change:
         for p in todo:
             kb.correct(p["paragraph_id"], accepted(p, None), who)
-        state.changed()
+        change.doc_ids.add(doc_id)
     flash(f"Accepted the tags of {len(todo)} paragraph{'s' if len(todo) != 1 else ''}.")
     return redirect(_next_url(form, url_for("tags.review", doc_id=doc_id)), 303)
 
