@@ -10,7 +10,7 @@ from indexer.model import Paragraph, ReadError
 from kb.docx_writer import write_docx
 from web.app import create_app
 from web.formatting import long_date, safe_highlight
-from web.upload_check import check_upload, real_type
+from web.upload_check import check_upload
 
 INSPECTION = """Inspection of Northshire local authority children's services
 
@@ -284,7 +284,7 @@ def test_upload_reads_the_file_then_opens_its_review(app, client):
 def test_upload_refuses_wrong_types_empty_files_and_big_files(client):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 50
     r = upload(client, png, "report.pdf")
-    assert r.status_code == 400 and "really a PNG image" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "not a PDF: it is a PNG image" in r.get_data(as_text=True)
     r = upload(client, b"hello", "notes.exe")
     assert r.status_code == 400 and "not a file type that can be added" in r.get_data(as_text=True)
     r = upload(client, b"   ", "empty.txt")
@@ -295,24 +295,20 @@ def test_upload_refuses_wrong_types_empty_files_and_big_files(client):
 
 def test_upload_from_the_script_gets_json(client):
     r = upload(client, b"\x7fELF binary", "tool.txt", Accept="application/json")
-    assert r.status_code == 400 and "really a program" in r.get_json()["error"]
+    assert r.status_code == 400 and "binary data" in r.get_json()["error"]
 
 
-def test_real_type_is_read_from_the_bytes():
-    assert real_type(b"%PDF-1.7 ...") == "pdf"
-    assert real_type(b"<!DOCTYPE html><html><body><p>x</p></body></html>") == "html"
-    assert real_type("Plain words, with accents: café".encode()) == "text"
-    docx = io.BytesIO()
-    with zipfile.ZipFile(docx, "w") as z:
-        z.writestr("word/document.xml", "<w:document/>")
-    assert real_type(docx.getvalue()) == "docx"
+def test_upload_type_is_read_from_the_bytes():
+    assert check_upload(b"%PDF-1.7 ...", "a.pdf") == "pdf"
+    assert check_upload(b"<!DOCTYPE html><html><body><p>x</p></body></html>", "page.txt") == "html"
+    assert check_upload("Plain words, with accents: caf\u00e9".encode(), "notes.txt") == "text"
     sheet = io.BytesIO()
     with zipfile.ZipFile(sheet, "w") as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
     with pytest.raises(ReadError, match="Excel workbook"):
         check_upload(sheet.getvalue(), "figures.docx")
-    with pytest.raises(ReadError, match="old-style Office"):
-        check_upload(b"\xd0\xcf\x11\xe0" + b"\x00" * 20, "paper.docx")
+    with pytest.raises(ReadError, match="old-format Microsoft Office"):
+        check_upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "paper.docx")
 
 
 # -- export --------------------------------------------------------------------------------
