@@ -339,7 +339,7 @@ def cmd_evidence(args) -> int:
     from kb.evidence import EvidenceFilter, gather
     kb = open_kb(args)
     try:
-        groups = gather(kb.store, args.target, EvidenceFilter(stance=args.stance, doc_type=args.doc_type,
+        groups = gather(kb.store.paragraphs(include_boilerplate=False), args.target, EvidenceFilter(stance=args.stance, doc_type=args.doc_type,
                                                               authority=args.authority))
     except ValueError as e:
         raise UserError(str(e)) from None

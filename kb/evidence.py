@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kb import framework
-from kb.store import Store
+from typing import Iterable
 
 
 @dataclass
@@ -80,16 +80,22 @@ def evidence_items(p: dict) -> dict:
     }
 
 
-def gather(store: Store, target: str, f: EvidenceFilter | None = None) -> list[CriterionEvidence]:
+def newest_first(item: dict) -> tuple:
+    """Sort key, used with reverse=True: newest document first, then in reading order."""
+    return item.get("date") or "", -(item.get("number") or 0)
+
+
+def gather(rows: Iterable[dict], target: str, f: EvidenceFilter | None = None) -> list[CriterionEvidence]:
     """Evidence for a judgement (every criterion of it, then untagged-to-criterion items) or
-    for one criterion, newest first within each group."""
+    for one criterion, newest first within each group. `rows` are stored paragraphs
+    (`Store.paragraphs(include_boilerplate=False)`, or rows already read)."""
     f = f or EvidenceFilter()
     jid, cid = parse_target(target)
     wanted = [framework.criterion(cid)] if cid else list(framework.criteria_of(jid))
     groups = {c.id: CriterionEvidence(c) for c in wanted}
     loose = CriterionEvidence(None)
-    for p in store.paragraphs(include_boilerplate=False):
-        if not p.get("stance") or not matches(p, f):
+    for p in rows:
+        if p.get("boilerplate") or not p.get("stance") or not matches(p, f):
             continue
         crits = [c for c in (p.get("criteria") or {}) if c in groups]
         if cid:
@@ -105,5 +111,5 @@ def gather(store: Store, target: str, f: EvidenceFilter | None = None) -> list[C
             loose.items.append(evidence_items(p))
     out = list(groups.values()) + ([loose] if loose.items else [])
     for g in out:
-        g.items.sort(key=lambda i: (i.get("date") or "", -(i.get("number") or 0)), reverse=True)
+        g.items.sort(key=newest_first, reverse=True)
     return out

@@ -26,7 +26,7 @@ from pathlib import Path
 from flask import current_app
 
 from kb import framework
-from kb.evidence import CriterionEvidence, EvidenceFilter, gather, matches
+from kb.evidence import CriterionEvidence, EvidenceFilter, gather, matches, newest_first
 from kb.home import resolve_home
 from kb.kb import KnowledgeBase
 
@@ -35,23 +35,8 @@ from kb.kb import KnowledgeBase
 VIEWS_KEPT = 64
 
 
-class _Rows:
-    """Paragraph rows already read, offered to `gather` in place of the store it reads."""
-
-    def __init__(self, rows: list[dict]):
-        self._rows = rows
-
-    def paragraphs(self, doc_id: str | None = None, include_boilerplate: bool = True):
-        return iter(self._rows)
-
-
-def _newest_first(item: dict):
-    """The order `gather` gives each group."""
-    return item.get("date") or "", -(item.get("number") or 0)
-
-
 def _gather_all(rows: list[dict]) -> dict[str, list[CriterionEvidence]]:
-    return {jid: gather(_Rows(rows), jid) for jid in framework.JUDGEMENT_IDS}
+    return {jid: gather(rows, jid) for jid in framework.JUDGEMENT_IDS}
 
 
 @dataclass
@@ -83,7 +68,7 @@ class Snapshot:
                 kept = [i for i in g.items if i["doc_id"] not in doc_ids]
                 new = added.pop(g.criterion.id if g.criterion else None, [])
                 if new:
-                    kept = sorted(kept + new, key=_newest_first, reverse=True)
+                    kept = sorted(kept + new, key=newest_first, reverse=True)
                 merged.append(replace(g, items=kept))
             merged += [CriterionEvidence(None, items) for items in added.values()]   # a first loose item
             evidence[jid] = [g for g in merged if g.criterion is not None or g.items]

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from kb import framework
 from kb.assistant.question import criterion_scores, named_authority
 from kb.assistant.sentences import sentence_items, when
-from kb.evidence import EvidenceFilter, gather, voice_of
+from kb.evidence import EvidenceFilter, gather, newest_first, voice_of
 
 
 # Fewer words than this, and no figure: a label or a heading, not a statement.
@@ -71,7 +71,7 @@ def criterion_paragraphs(store, criteria: list[str], authority: str | None) -> d
     out: dict[str, list[dict]] = {c: [] for c in criteria}
     judgements = sorted({framework.criterion(c).judgement for c in criteria})
     for jid in judgements:
-        for group in gather(store, jid, EvidenceFilter(authority=authority)):
+        for group in gather(store.paragraphs(include_boilerplate=False), jid, EvidenceFilter(authority=authority)):
             if group.criterion is None or group.criterion.id not in wanted:
                 continue
             for item in group.items:
@@ -79,7 +79,7 @@ def criterion_paragraphs(store, criteria: list[str], authority: str | None) -> d
                 out[group.criterion.id].append({**item, "date": item.get("date") or when(doc),
                                                 "period": doc.get("period")})
     for items in out.values():
-        items.sort(key=lambda i: (i.get("date") or "", -(i.get("number") or 0)), reverse=True)
+        items.sort(key=newest_first, reverse=True)
     return out
 
 
