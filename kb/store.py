@@ -289,17 +289,19 @@ class Store:
                  who, at, correction.note))
             new_values = {"judgement": correction.judgement, "criteria": correction.criteria,
                           "stance": correction.stance}
+            changes = []
             for field in _TAG_FIELDS:
                 new = new_values[field]
-                if new is None:
-                    continue
                 old = list(para[field]) if field == "criteria" else para[field]
-                if old != new:
-                    db.execute(
-                        "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
-                        " VALUES (?,?,?,?,?, 'person', ?,?,?)",
-                        (paragraph_id, para["doc_id"], para["fingerprint"], at, who, field,
-                         json.dumps(old), json.dumps(new)))
+                if new is not None and old != new:
+                    changes.append((field, old, new))
+            # Accepting the tags as they stand is a decision too: it goes on record.
+            for field, old, new in changes or [("confirmed", None, {f: new_values[f] for f in _TAG_FIELDS})]:
+                db.execute(
+                    "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
+                    " VALUES (?,?,?,?,?, 'person', ?,?,?)",
+                    (paragraph_id, para["doc_id"], para["fingerprint"], at, who, field,
+                     json.dumps(old), json.dumps(new)))
             self._apply_corrections(para["doc_id"], para["fingerprint"])
         return self.paragraph(paragraph_id)
 

@@ -100,3 +100,13 @@ def test_a_changed_automatic_tag_is_on_record(store):
     h = store.history("d1:0")
     assert [(r["who"], r["source"], r["field"], r["old"], r["new"]) for r in h] == [
         ("tagger", "auto", "stance", "strength", "development")]
+
+
+def test_accepting_tags_unchanged_is_on_record(store):
+    store.save_document(doc(), paras("Plans drift."), [auto_tags()])
+    p = store.correct("d1:0", Correction(judgement="help-protection", criteria=["hp.assessment"], stance="strength"),
+                      who="ann")
+    assert p["tag_source"] == "person"
+    h = store.history("d1:0")
+    assert [(r["who"], r["field"]) for r in h] == [("ann", "confirmed")]
+    assert h[0]["new"]["stance"] == "strength"

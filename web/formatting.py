@@ -84,6 +84,8 @@ def tag_value(value, field: str) -> str:
         return judgement_label(value)
     if field == "stance":
         return stance_label(value)
+    if field == "confirmed":   # a person accepted the tags as they stood
+        return "; ".join(tag_value(value.get(f), f) for f in ("judgement", "criteria", "stance") if value.get(f))
     return str(value)
 
 
