@@ -21,17 +21,18 @@ import os
 import re
 import shutil
 import threading
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index, scoring
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang import porter2
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from kb import framework
 from kb.home import INDEX_DIR
@@ -152,7 +153,9 @@ SEGMENT_GAP = 50
 # which people cite by its number, ranks first.
 RESTATEMENT_WEIGHT = 0.6
 SCHEMA = build_schema()
-WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
+# Length normalisation below the usual 0.75: Ofsted's numbered findings are long, and
+# stronger normalisation favoured short fragments over them in our graded queries.
+WEIGHTING = scoring.BM25F(B=0.5, K1=1.2)
 # Fields whose values are ids (one or more per paragraph): used for filters and facets.
 FACET_FIELDS = ("judgement", "criteria", "stance", "doc_type", "authority", "year")
 
@@ -292,7 +295,7 @@ class Index:
             gen_dir = self._new_generation_dir()
             try:
                 ix = whoosh_index.create_in(gen_dir, SCHEMA)
-                writer = ix.writer(limitmb=BULK_LIMIT_MB)
+                writer = _Writer(ix, limitmb=BULK_LIMIT_MB)
                 try:
                     count = _add_rows(writer, rows)
                 except BaseException:
@@ -318,6 +321,21 @@ class Index:
             for doc_id in doc_ids:
                 writer.delete_by_term("doc_id", doc_id)
             return _add_rows(writer, rows)
+
+    @contextmanager
+    def batch(self, rows_of: Callable[[list[str]], Iterable[dict]]) -> Iterator[Callable[[str], None]]:
+        """Replace documents one at a time, in one commit at the end that leaves the
+        index as `add_documents` on all of them would: yields `replace(doc_id)`, which
+        indexes `rows_of([doc_id])` at once, so that each document is analysed while the
+        caller prepares the next. The write lock is taken at the first replacement and
+        held to the end."""
+        batch = _Batch(self, rows_of)
+        try:
+            yield batch.replace
+        except BaseException:
+            batch.cancel()
+            raise
+        batch.commit()
 
     def remove_document(self, doc_id: str) -> int:
         """Drop a document's paragraphs; returns how many were dropped."""
@@ -384,16 +402,20 @@ class Index:
     @contextmanager
     def _writer(self):
         with self._write_lock():
-            generation = self._current_generation()
-            if generation is None:
-                generation = self._create_empty_locked()
-            writer = self._open(generation).writer()
+            writer = self._open_writer()
             try:
                 yield writer
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
+
+    def _open_writer(self) -> _Writer:
+        """A writer on the live generation; call with the write lock held."""
+        generation = self._current_generation()
+        if generation is None:
+            generation = self._create_empty_locked()
+        return _Writer(self._open(generation))
 
     def _create_empty(self) -> None:
         with self._write_lock():
@@ -468,6 +490,86 @@ class Index:
         for n, path in gens:
             if n not in (live, previous):
                 shutil.rmtree(path, ignore_errors=True)
+
+
+class _Batch:
+    """The writer behind `Index.batch`, opened with the write lock at the first
+    replacement. A document replaced twice cannot be taken back out of an uncommitted
+    writer, so then the batch writes all its documents afresh on commit."""
+
+    def __init__(self, index: Index, rows_of: Callable[[list[str]], Iterable[dict]]):
+        self._index, self._rows_of = index, rows_of
+        self._held = ExitStack()          # the write lock, once taken
+        self._writer: _Writer | None = None
+        self._doc_ids: dict[str, None] = {}
+        self._repeated = False
+
+    def replace(self, doc_id: str) -> None:
+        if self._writer is None:
+            self._held.enter_context(self._index._write_lock())
+            self._writer = self._index._open_writer()
+        self._repeated = self._repeated or doc_id in self._doc_ids
+        self._doc_ids[doc_id] = None
+        if not self._repeated:
+            self._writer.delete_by_term("doc_id", doc_id)
+            _add_rows(self._writer, self._rows_of([doc_id]))
+
+    def commit(self) -> None:
+        with self._held:
+            if self._writer is None:
+                return
+            try:
+                if self._repeated:
+                    self._writer.cancel()
+                    self._writer = self._index._open_writer()
+                    for doc_id in self._doc_ids:
+                        self._writer.delete_by_term("doc_id", doc_id)
+                    _add_rows(self._writer, self._rows_of(list(self._doc_ids)))
+                self._writer.commit()
+            except BaseException:
+                self._writer.cancel()
+                raise
+
+    def cancel(self) -> None:
+        with self._held:
+            if self._writer is not None:
+                self._writer.cancel()
+
+
+class _Writer(SegmentWriter):
+    """Whoosh's segment writer, with a faster look-up of field lengths on commit (see
+    _SegmentLengths). Everything it writes is as SegmentWriter writes it."""
+
+    def per_document_reader(self):
+        return _SegmentLengths(super().per_document_reader())
+
+
+class _SegmentLengths:
+    """The new segment's per-document reader as the writer uses it on commit: to look up
+    the field length of every posting it writes. Whoosh's reader asks the file system,
+    every time, whether a field has a lengths file, which for a field that has none (ids,
+    keywords, numbers and spelling words are not scored) is an os.stat per posting; for
+    the others it decodes one byte per posting. Here each field's lengths are read once,
+    for all documents; a field has a lengths file exactly when its total length is above
+    zero."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._lengths: dict[str, list | tuple] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            lengths = self._lengths[fieldname] = self._read(fieldname)
+        return lengths[docnum] if lengths else default
+
+    def _read(self, fieldname: str) -> list | tuple:
+        if not self._reader.field_length(fieldname):
+            return ()
+        return [self._reader.doc_field_length(d, fieldname) for d in range(self._reader.doc_count_all())]
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 def _add_rows(writer, rows: Iterable[dict]) -> int:

@@ -4,17 +4,17 @@ both go through here."""
 from __future__ import annotations
 
 import os
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from indexer.index import Index
 from indexer.model import ReadError
-from indexer.pipeline import Prepared, prepare
+from indexer.pipeline import Pending, Prepared, Workers, prepare_checked
 from indexer.readers import SUPPORTED, load_file
 from kb.home import DB_NAME, resolve_home
 from kb.store import Correction, Store, content_hash
-
 
 
 @dataclass
@@ -46,46 +46,59 @@ class KnowledgeBase:
                progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
         files = expand_paths(paths)
         report = IngestReport()
-        touched: list[str] = []
-        for i, path in enumerate(files):
+        # Each document is indexed as soon as it is stored, while workers prepare the next
+        # ones; the index takes all of them in one commit at the end.
+        with Workers(len(files)) as workers, self.index.batch(self._rows) as index_document:
+            for i, (path, loaded) in enumerate(self._read_ahead(files, force, workers)):
+                if progress:
+                    progress(i, len(files), str(path))
+                try:
+                    if isinstance(loaded, ReadError):   # the file itself could not be read
+                        raise loaded
+                    outcome, doc_id = self._store_loaded(loaded, force)
+                except ReadError as e:
+                    report.failed.append((str(path), str(e)))
+                    continue
+                getattr(report, outcome).append(doc_id)
+                if outcome != "unchanged":
+                    index_document(doc_id)
             if progress:
-                progress(i, len(files), str(path))
-            try:
-                outcome, doc_id = self._ingest_one(path, force)
-            except ReadError as e:
-                report.failed.append((str(path), str(e)))
-                continue
-            getattr(report, outcome).append(doc_id)
-            if outcome != "unchanged":
-                touched.append(doc_id)
-        if progress:
-            progress(len(files), len(files), "")
-        if touched:
-            self.index.add_documents(touched, self._rows(touched))
+                progress(len(files), len(files), "")
         return report
 
     def ingest_bytes(self, data: bytes, name: str, force: bool = False) -> tuple[str, str]:
         """Ingest one uploaded file; returns (outcome, doc_id). Raises ReadError."""
-        outcome, doc_id = self._store_prepared(data, name, None, force)
+        outcome, doc_id = self._store_loaded(_Loaded(data, name, None), force)
         if outcome != "unchanged":
             self.index.add_documents([doc_id], self._rows([doc_id]))
         return outcome, doc_id
 
-    def _ingest_one(self, path: Path, force: bool) -> tuple[str, str]:
-        return self._store_prepared(load_file(path), path.name, str(path.resolve()), force)
+    def _read_ahead(self, files: list[Path], force: bool,
+                    workers: Workers) -> Iterator[tuple[Path, _Loaded | ReadError]]:
+        """Each file read, in order. With workers, the files that look new are handed to
+        them as they are read, a few files ahead of the caller; whether a file is new is
+        settled again when it is stored, as an earlier file of the batch may change that."""
+        ahead: deque = deque()
+        for path in files:
+            try:
+                loaded = _Loaded(load_file(path), path.name, str(path.resolve()))
+            except ReadError as e:
+                ahead.append((path, e))
+            else:
+                if workers.ahead and (force or not self.store.document_by_hash(loaded.digest)):
+                    loaded.pending = workers.start(loaded.data, loaded.name, loaded.path)
+                ahead.append((path, loaded))
+            if len(ahead) > workers.ahead:
+                yield ahead.popleft()
+        yield from ahead
 
-    def _store_prepared(self, data: bytes, name: str, path: str | None, force: bool) -> tuple[str, str]:
-        same = self.store.document_by_hash(content_hash(data))
+    def _store_loaded(self, loaded: _Loaded, force: bool) -> tuple[str, str]:
+        same = self.store.document_by_hash(loaded.digest)
         if same and not force:
             return "unchanged", same["doc_id"]
-        try:
-            prepared = prepare(data, name, path)
-        except ReadError:
-            raise
-        except Exception as e:  # a reader choking on a malformed file must not stop the batch
-            raise ReadError(f"{name} could not be read: {type(e).__name__}: {e}") from None
-        earlier = same or (self.store.document_by_path(path) if path else None)
-        doc_id = earlier["doc_id"] if earlier else self.store.new_doc_id(Path(name).stem)
+        prepared = loaded.prepared()
+        earlier = same or (self.store.document_by_path(loaded.path) if loaded.path else None)
+        doc_id = earlier["doc_id"] if earlier else self.store.new_doc_id(Path(loaded.name).stem)
         self.store.save_document(_doc_record(doc_id, prepared), prepared.paragraphs, prepared.tags)
         return ("replaced" if earlier else "added"), doc_id
 
@@ -125,6 +138,20 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
 def _is_evidence_file(rel: Path) -> bool:
     return (rel.suffix.lower() in SUPPORTED and not rel.name.upper().startswith("README.")
             and not any(part.startswith(".") for part in rel.parts))
+
+
+class _Loaded:
+    """A file's bytes, and its preparation if a worker has it in hand."""
+
+    def __init__(self, data: bytes, name: str, path: str | None):
+        self.data, self.name, self.path = data, name, path
+        self.digest = content_hash(data)
+        self.pending: Pending | None = None
+
+    def prepared(self) -> Prepared:
+        """The prepared document; raises ReadError."""
+        prepared = self.pending.result() if self.pending else None
+        return prepared or prepare_checked(self.data, self.name, self.path)
 
 
 def _doc_record(doc_id: str, prepared: Prepared) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb import framework
 
@@ -81,9 +82,15 @@ def read_trail(section: list[str] | None, doc_type: str | None = None) -> Headin
     """The innermost heading that names a judgement settles it; likewise for stance.
     A combined "children in care and care leavers" heading is refined by a heading
     inside it that names one of the two."""
+    return _read_trail(tuple(section or ()), doc_type)
+
+
+@lru_cache(maxsize=4096)
+def _read_trail(section: tuple[str, ...], doc_type: str | None) -> HeadingVerdict:
+    # Cached: the paragraphs of a section share its trail.
     judgement = judgement_heading = stance = stance_heading = None
     inspection = doc_type is None or doc_type in framework.INSPECTOR_DOC_TYPES
-    for heading in section or []:
+    for heading in section:
         text = _clean(heading)
         if not text:
             continue

@@ -141,23 +141,29 @@ class PhraseTable:
             for phrase in phrases:
                 self.weights.setdefault(phrase_key(phrase), {}).setdefault(label, extra_weight)
         self.weights.pop("", None)
-        self.longest = max(len(k.split()) for k in self.weights)
-        self.starts = {k.split()[0] for k in self.weights}
+        # First word -> the lengths in words of the phrases it opens, longest first.
+        self.lengths: dict[str, list[int]] = {}
+        for key in self.weights:
+            words = key.split()
+            self.lengths.setdefault(words[0], []).append(len(words))
+        for lengths in self.lengths.values():
+            lengths.sort(reverse=True)
 
     def count(self, toks: list[str]) -> Counter:
         """How often each phrase occurs in the tokens."""
         found: Counter = Counter()
-        i = 0
-        while i < len(toks):
-            step = 1
-            if toks[i] in self.starts:
-                for n in range(min(self.longest, len(toks) - i), 0, -1):
+        lengths, weights = self.lengths, self.weights
+        free_from = 0   # a match's tokens are not the start of another
+        for i in [i for i, t in enumerate(toks) if t in lengths]:
+            if i < free_from:
+                continue
+            for n in lengths[toks[i]]:
+                if n <= len(toks) - i:
                     key = " ".join(toks[i:i + n])
-                    if key in self.weights:
+                    if key in weights:
                         found[key] += 1
-                        step = n
+                        free_from = i + n
                         break
-            i += step
         return found
 
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from kb import framework
 
 from . import stance_cues as cues
+from .prefilter import PatternSet
 from .text import normalise
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "mr.", "mrs.", "ms.", "dr.", "no.", "st.", "approx.", "vs.", "cf.")
@@ -40,37 +41,16 @@ def sentence_split(text: str) -> list[str]:
     return [s for s in out if _LETTER.search(s)]
 
 
-_LEADING_LITERAL = re.compile(r"(?:\\b|\^)?([a-z' ]+)")
-
-
-def _required_literal(pattern: str) -> str:
-    """Text every match of the pattern must contain, read off its literal opening, so a
-    cheap substring test can skip the regex (most cues are absent from most sentences).
-    Empty when the pattern opens with a group or has a top-level alternative."""
-    depth, i = 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        depth += (c == "(") - (c == ")")
-        if c == "|" and depth == 0:
-            return ""
-        i += 1
-    m = _LEADING_LITERAL.match(pattern)
-    if not m:
-        return ""
-    literal = m.group(1)
-    # A quantifier after the literal makes its last character optional.
-    return literal[:-1] if pattern[m.end():m.end() + 1] in ("?", "*", "{") else literal
+class _CueTable(NamedTuple):
+    patterns: PatternSet
+    weights: list[float]
 
 
 @lru_cache(maxsize=1)
-def _compiled():
-    dev = [(re.compile(p), w, _required_literal(p)) for p, w in cues.DEVELOPMENT]
-    strength = [(re.compile(p), w, _required_literal(p)) for p, w in cues.STRENGTH]
-    context = [re.compile(p) for p in cues.CONTEXT]
-    return dev, strength, context
+def _compiled() -> tuple[_CueTable, _CueTable, PatternSet]:
+    dev = _CueTable(PatternSet([p for p, _ in cues.DEVELOPMENT]), [w for _, w in cues.DEVELOPMENT])
+    strength = _CueTable(PatternSet([p for p, _ in cues.STRENGTH]), [w for _, w in cues.STRENGTH])
+    return dev, strength, PatternSet(cues.CONTEXT)
 
 
 @dataclass
@@ -105,11 +85,12 @@ class _Cue(NamedTuple):
     text: str
 
 
-def _find(patterns, clause: str) -> list[_Cue]:
+def _find(table: _CueTable, clause: str) -> list[_Cue]:
     """Cue matches, less any that lie inside a longer match ("not sufficient" within
     "not sufficiently") or repeat an earlier one's span: one phrase counts once."""
-    found = [_Cue(m.start(), m.end(), w, m.group(0))
-             for p, w, literal in patterns if literal in clause for m in p.finditer(clause)]
+    compiled, weights = table.patterns.compiled, table.weights
+    found = [_Cue(m.start(), m.end(), weights[i], m.group(0))
+             for i in table.patterns.candidates(clause) for m in compiled[i].finditer(clause)]
 
     def covered(i: int, c: _Cue) -> bool:
         return any(o.start <= c.start and c.end <= o.end and (o.end - o.start > c.end - c.start or j < i)
@@ -168,10 +149,10 @@ def _apply_reversals(clause: str, dev: list[_Cue], good: list[_Cue]) -> None:
 
 
 def _score_clause(clause: str) -> _Clause:
-    dev_patterns, strength_patterns, _ = _compiled()
-    dev = _find(dev_patterns, clause)
+    dev_table, strength_table, _ = _compiled()
+    dev = _find(dev_table, clause)
     # A strength word inside a shortfall phrase ("not fully", "not good enough") is part of it.
-    good = [g for g in _find(strength_patterns, clause) if not any(d.start <= g.start < d.end for d in dev)]
+    good = [g for g in _find(strength_table, clause) if not any(d.start <= g.start < d.end for d in dev)]
     _apply_awareness(clause, dev, good)
     _apply_negation(clause, dev, good)
     _apply_reversals(clause, dev, good)
@@ -231,7 +212,7 @@ def sentence_stance(sentence: str, doc_type: str | None = None) -> tuple[str, li
     if whole.development >= 1 and not whole.strength:
         return "development", found
     _, _, context = _compiled()
-    described = [p.search(text).group(0) for p in context if p.search(text)]
+    described = [m.group(0) for i in context.candidates(text) for m in (context.compiled[i].search(text),) if m]
     authority = doc_type is not None and doc_type not in framework.INSPECTOR_DOC_TYPES
     if described or authority or cues.FIGURE.search(text) or len(cues.NUMBER.findall(text)) >= 2:
         return "context", found + described

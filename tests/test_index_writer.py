@@ -1,0 +1,126 @@
+"""The index's writer side: the writer that skips Whoosh's per-posting file look-ups
+writes what Whoosh's own writer writes, and a batch of replacements committed once
+leaves the index as `add_documents` would."""
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer.index import SCHEMA, Index, document_fields
+
+
+
+def row(pid, text, **kw):
+    doc_id, seq = pid.split(":")
+    base = {"paragraph_id": pid, "doc_id": doc_id, "seq": int(seq), "page": 1, "number": None, "section": [],
+            "kind": "paragraph", "text": text, "boilerplate": False, "judgement": "help-protection",
+            "criteria": {}, "stance": "context", "title": f"Title of {doc_id}", "doc_type": "self-evaluation",
+            "authority": "Testshire", "date": "2023-05-01"}
+    return {**base, **kw}
+
+
+ROWS = [
+    row("a:0", "Children in care are visited regularly by their social workers."),
+    row("a:1", "Care leavers have a personal adviser who stays in touch."),
+    row("a:2", "Open Government Licence text.", boilerplate=True),
+    row("b:0", "The LADO responds swiftly to allegations against professionals."),
+]
+MORE = ROWS + [
+    row("c:0", "Return home interviews are timely; the IRO challenges drift.", number=3, page=2),
+    row("c:1", "Personal education plans are not always updated.", criteria={"ic.education": 0.7}),
+    row("d:0", "Leaders know their services well and have a realistic self-evaluation.",
+        doc_type="ilacs-inspection", judgement="leadership", section=["Leadership", "Self-evaluation"]),
+]
+
+
+def snapshot_of(reader) -> dict:
+    """Everything a search can read back from an index, keyed by paragraph id: stored
+    fields, field lengths, and each term's postings and statistics."""
+    pid = {d: reader.stored_fields(d)["paragraph_id"] for d in reader.all_doc_ids()}
+    out = {"stored": sorted((pid[d], sorted(reader.stored_fields(d).items())) for d in pid),
+           "lengths": sorted((pid[d], f, reader.doc_field_length(d, f)) for d in pid for f in SCHEMA.names()),
+           "terms": []}
+    for fieldname, text in reader.all_terms():
+        info = reader.term_info(fieldname, text)
+        postings = []
+        m = reader.postings(fieldname, text)
+        while m.is_active():
+            postings.append((pid[m.id()] if fieldname in SCHEMA.names() else m.id(), m.weight(), m.value()))
+            m.next()
+        out["terms"].append((fieldname, text, info.weight(), info.doc_frequency(), info.min_length(),
+                             info.max_length(), info.max_weight(), sorted(postings)))
+    return out
+
+
+def whoosh_built(tmp_path, rows) -> dict:
+    """The same rows written by Whoosh's own writer."""
+    ix = whoosh_index.create_in(tmp_path, SCHEMA)
+    writer = ix.writer()
+    for r in rows:
+        doc = document_fields(r)
+        if doc:
+            writer.add_document(**doc)
+    writer.commit()
+    with ix.reader() as reader:
+        return snapshot_of(reader)
+
+
+def ours(index: Index) -> dict:
+    return snapshot_of(index.snapshot().searcher.reader())
+
+
+def test_rebuild_writes_what_whoosh_writes(tmp_path):
+    index = Index(tmp_path / "ours")
+    index.rebuild(MORE)
+    assert ours(index) == whoosh_built(tmp_path, MORE)
+
+
+def by_doc(rows):
+    def rows_of(doc_ids):
+        return [r for r in rows if r["doc_id"] in doc_ids]
+    return rows_of
+
+
+def test_batch_leaves_the_index_as_add_documents_does(tmp_path):
+    rows_of = by_doc(MORE)
+    docs = ["a", "b", "c", "d"]
+    at_once = Index(tmp_path / "at-once")
+    at_once.rebuild(ROWS[:1])
+    at_once.add_documents(docs, rows_of(docs))
+    one_by_one = Index(tmp_path / "one-by-one")
+    one_by_one.rebuild(ROWS[:1])
+    with one_by_one.batch(rows_of) as replace:
+        for doc_id in docs:
+            replace(doc_id)
+    assert ours(one_by_one) == ours(at_once)
+
+
+def test_a_document_replaced_twice_in_a_batch_is_indexed_once_with_its_last_rows(tmp_path):
+    current = {"a": [row("a:0", "First wording about drift.")]}
+    index = Index(tmp_path)
+    index.rebuild([])
+    with index.batch(lambda doc_ids: [r for d in doc_ids for r in current[d]]) as replace:
+        replace("a")
+        current["a"] = [row("a:0", "Second wording about delay."), row("a:1", "A new paragraph.")]
+        replace("a")
+    stored = sorted((f["paragraph_id"], f["content"]) for f in index.snapshot().searcher.all_stored_fields())
+    assert stored == [("a:0", "Second wording about delay."), ("a:1", "A new paragraph.")]
+
+
+def test_a_batch_with_nothing_to_replace_leaves_the_index_alone(tmp_path):
+    index = Index(tmp_path)
+    index.rebuild(ROWS)
+    before = index.snapshot().searcher
+    with index.batch(by_doc(MORE)):
+        pass
+    assert before.up_to_date()
+
+
+def test_a_failed_batch_changes_nothing_and_frees_the_lock(tmp_path):
+    index = Index(tmp_path)
+    index.rebuild(ROWS)
+    before = ours(index)
+    with pytest.raises(RuntimeError):
+        with index.batch(by_doc(MORE)) as replace:
+            replace("c")
+            raise RuntimeError("the store failed")
+    assert ours(index) == before
+    assert index.add_document("c", by_doc(MORE)(["c"])) == 2
