@@ -8,10 +8,6 @@ from pathlib import Path
 
 from indexer.model import RawDocument, ReadError
 from indexer.readers.detect import detect_format
-from indexer.readers.docx import read_docx
-from indexer.readers.html import read_html
-from indexer.readers.markdown import read_markdown
-from indexer.readers.text import decode_text
 
 # Files larger than this are refused before they are read.
 MAX_BYTES = 100 * 1024 * 1024
@@ -53,13 +49,19 @@ def read_file(path: str | Path) -> RawDocument:
 
 
 def _read(data: bytes, fmt: str) -> RawDocument:
+    # Each reader is imported when its format first arrives: pdfium, python-docx and
+    # BeautifulSoup take longer to load than a small file takes to read.
     if fmt == "pdf":
-        from indexer.readers.pdf import read_pdf  # the PDF reader pulls in pdfium: load it only when needed
+        from indexer.readers.pdf import read_pdf
         return read_pdf(data)
     if fmt == "docx":
+        from indexer.readers.docx import read_docx
         return read_docx(data)
     if fmt == "html":
+        from indexer.readers.html import read_html
         return read_html(data)
+    from indexer.readers.markdown import read_markdown
+    from indexer.readers.text import decode_text
     text, encoding = decode_text(data)
     raw = read_markdown(text, fmt)
     raw.meta["encoding"] = encoding

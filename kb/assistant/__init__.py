@@ -1,8 +1,17 @@
 """The assistant: answers, evidence packs and comparisons made only by selecting and
 arranging stored evidence; no text is generated, so every sentence has a source."""
-from kb.assistant.ask import Answer, ask
-from kb.assistant.compare import Comparison, compare
-from kb.assistant.pack import Pack, pack
-from kb.assistant.themes import THEMES
+from importlib import import_module
 
-__all__ = ["Answer", "ask", "Comparison", "compare", "Pack", "pack", "THEMES"]
+# Loaded on first use (PEP 562), so that `kb` commands other than these start quickly.
+_EXPORTS = {"Answer": "ask", "ask": "ask", "Comparison": "compare", "compare": "compare",
+            "Pack": "pack", "pack": "pack", "THEMES": "themes"}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"kb.assistant.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
