@@ -274,10 +274,13 @@ def document_fields(row: dict) -> dict | None:
 @dataclass
 class Snapshot:
     """A searcher over one state of the index, plus a memo for values derived from that
-    state (facet tables, spelling vocabulary) that stay valid until the index changes."""
+    state (facet tables, spelling vocabulary, term sets) that stay valid until the index
+    changes. Every thread's snapshot of the same state shares one memo, so a table is
+    built once, not once per web server thread; `lock` guards its bounded (LRU) parts."""
     generation: str
     searcher: Searcher
     memo: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Index:
@@ -287,6 +290,8 @@ class Index:
     def __init__(self, home: Path):
         self.root = Path(home) / INDEX_DIR
         self._local = threading.local()
+        self._shared: dict[tuple, tuple[dict, threading.Lock]] = {}   # index state -> (memo, lock)
+        self._shared_lock = threading.Lock()
 
     # -- writing -------------------------------------------------------------------------
     def rebuild(self, rows: Iterable[dict]) -> int:
@@ -370,9 +375,20 @@ class Index:
             current.searcher.close()
         # A fresh searcher rather than Searcher.refresh(): a refreshed reader can keep a
         # reused segment's old deletions.
-        fresh = Snapshot(generation, self._open(generation).searcher(weighting=WEIGHTING))
+        searcher = self._open(generation).searcher(weighting=WEIGHTING)
+        memo, lock = self._shared_memo((generation, searcher.reader().generation()))
+        fresh = Snapshot(generation, searcher, memo, lock)
         self._local.snapshot = fresh
         return fresh
+
+    def _shared_memo(self, state: tuple) -> tuple[dict, threading.Lock]:
+        with self._shared_lock:
+            if state not in self._shared:
+                # Only the newest states are searched: keep two, drop older ones.
+                for old in list(self._shared)[:-1]:
+                    del self._shared[old]
+                self._shared[state] = ({}, threading.Lock())
+            return self._shared[state]
 
     def doc_count(self) -> int:
         return self.snapshot().searcher.doc_count()

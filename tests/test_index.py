@@ -175,3 +175,18 @@ def test_the_weighted_field_keeps_parts_apart_and_folds_plurals(tmp_path):
     assert ids(index, word("officer")) == ["a:0"]          # the heading is searched
     assert ids(index, wq.Phrase("text", [word("designated").text, word("officer").text])) == []  # but no phrase spans parts
     assert [t.text for t in text_analyzer()("children in need")] == ["child", "need"]
+
+
+def test_threads_share_one_memo_per_index_state(tmp_path):
+    index = Index(tmp_path)
+    index.rebuild([row("d:0", "Assessments are timely."), row("d:1", "Plans drift.")])
+    mine = index.snapshot()
+    mine.memo["facets"] = "built once"
+    seen = {}
+    worker = threading.Thread(target=lambda: seen.update(other=index.snapshot()))
+    worker.start()
+    worker.join()
+    assert seen["other"].searcher is not mine.searcher
+    assert seen["other"].memo is mine.memo and seen["other"].memo["facets"] == "built once"
+    index.add_document("e", [row("e:0", "Care leavers have personal advisers.", doc_id="e")])
+    assert "facets" not in index.snapshot().memo     # a new state starts a new memo

@@ -170,9 +170,11 @@ class _Filter:
             recent: OrderedDict = snapshot.memo.setdefault("filter-ids", OrderedDict())
             self.ids = recent.get(self.mask)
             if self.ids is None:
-                self.ids = recent[self.mask] = docsets.to_ids(self.mask)
-                if len(recent) > FILTERS_KEPT:
-                    recent.popitem(last=False)
+                self.ids = docsets.to_ids(self.mask)
+                with snapshot.lock:
+                    recent[self.mask] = self.ids
+                    if len(recent) > FILTERS_KEPT:
+                        recent.popitem(last=False)
 
 
 def _run(snapshot: Snapshot, text: str, parsed: ParsedQuery, allowed: _Filter,

@@ -80,19 +80,21 @@ def _leaf(snapshot: Snapshot, q: wq.Query) -> int:
         key = ("phrase", q.fieldname, tuple(q.words), q.slop)
     else:
         key = ("query", repr(q.with_boost(1.0)))
-    mask = memo.get(key)
-    if mask is None:
-        if isinstance(q, wq.Term):
-            reader = snapshot.searcher.reader()
-            ids = reader.postings(q.fieldname, q.text).all_ids() if (q.fieldname, q.text) in reader else ()
-        elif isinstance(q, wq.Phrase) and not _all_words(snapshot, q):
-            ids = ()     # some paragraph must hold every word before positions are worth reading
-        else:
-            ids = snapshot.searcher.docs_for_query(q)
-        mask = from_ids(ids) & live(snapshot)
+    with snapshot.lock:
+        mask = memo.get(key)
+        if mask is not None:
+            memo.move_to_end(key)
+            return mask
+    if isinstance(q, wq.Term):
+        reader = snapshot.searcher.reader()
+        ids = reader.postings(q.fieldname, q.text).all_ids() if (q.fieldname, q.text) in reader else ()
+    elif isinstance(q, wq.Phrase) and not _all_words(snapshot, q):
+        ids = ()     # some paragraph must hold every word before positions are worth reading
+    else:
+        ids = snapshot.searcher.docs_for_query(q)
+    mask = from_ids(ids) & live(snapshot)
+    with snapshot.lock:
         memo[key] = mask
         if len(memo) > MEMO_TERMS:
             memo.popitem(last=False)
-    else:
-        memo.move_to_end(key)
     return mask

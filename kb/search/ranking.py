@@ -102,29 +102,37 @@ def _phrase_scores(snapshot: Snapshot, q: wq.Phrase) -> dict[int, float]:
 
 
 class _Memo:
-    """Score tables and id sets of one snapshot, bounded by their total size."""
+    """Score tables and id sets of one index state, bounded by their total size; shared by
+    the threads searching that state, hence the lock."""
 
-    def __init__(self):
+    def __init__(self, lock):
         self.items: OrderedDict = OrderedDict()
         self.size = 0
+        self.lock = lock
 
     def get(self, key):
-        value = self.items.get(key)
-        if value is not None:
-            self.items.move_to_end(key)
-        return value
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
 
     def put(self, key, value):
-        self.items[key] = value
-        self.size += len(value)
-        while self.size > MEMO_POSTINGS and len(self.items) > 1:
-            _, dropped = self.items.popitem(last=False)
-            self.size -= len(dropped)
+        with self.lock:
+            if key not in self.items:
+                self.items[key] = value
+                self.size += len(value)
+            while self.size > MEMO_POSTINGS and len(self.items) > 1:
+                _, dropped = self.items.popitem(last=False)
+                self.size -= len(dropped)
         return value
 
 
 def _memo(snapshot: Snapshot) -> _Memo:
-    return snapshot.memo.setdefault("ranking", _Memo())
+    memo = snapshot.memo.get("ranking")
+    if memo is None:
+        memo = snapshot.memo.setdefault("ranking", _Memo(snapshot.lock))
+    return memo
 
 
 def _term_scores(snapshot: Snapshot, field: str, text: str) -> dict[int, float]:
