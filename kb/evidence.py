@@ -94,9 +94,16 @@ def gather(rows: Iterable[dict], target: str, f: EvidenceFilter | None = None) -
     wanted = [framework.criterion(cid)] if cid else list(framework.criteria_of(jid))
     groups = {c.id: CriterionEvidence(c) for c in wanted}
     loose = CriterionEvidence(None)
+    seen: set[tuple] = set()
     for p in rows:
         if p.get("boilerplate") or not p.get("stance") or not matches(p, f):
             continue
+        # Committee papers repeat a report's words in the presentation that follows it:
+        # the same wording twice in one document is one piece of evidence.
+        wording = (p["doc_id"], p.get("fingerprint") or p["text"])
+        if wording in seen:
+            continue
+        seen.add(wording)
         crits = [c for c in (p.get("criteria") or {}) if c in groups]
         if cid:
             if cid in crits:
