@@ -563,3 +563,19 @@ def test_docx_content_controls_are_read_and_a_contents_control_is_not():
     content_control(d, "Text inside a content control.")
     raw = read_bytes(docx_bytes(d), "controls.docx")
     assert kinds(raw) == [("paragraph", "Text inside a content control.")]
+
+
+def test_a_heading_the_contents_page_does_not_list_stays_inside_its_section():
+    text = "\n\n".join([
+        "Contents",
+        "HELP AND PROTECTION.....3\nCHILDREN IN CARE.....5\nLEADERSHIP.....7",
+        "# Help and protection", "Early help is offered promptly to families.",
+        "# PHOTO CAPTION", "Families told us they felt listened to.",
+        "# Children in care", "Children live in stable homes.",
+        "# Leadership", "Leaders know their services well.",
+    ])
+    raw = read_bytes(text.encode(), "sef.md")
+    levels = {b.text: b.level for b in raw.blocks if b.kind == "heading"}
+    assert levels["Help and protection"] == 1 and levels["Children in care"] == 1
+    assert levels["PHOTO CAPTION"] == 2
+    assert not any("....." in b.text for b in raw.blocks)

@@ -215,22 +215,50 @@ _PAGE = re.compile(r"^\d{1,3}$")
 _CONTENTS_ROWS = 0.8
 
 
-def drop_contents(blocks: list[Block]) -> list[Block]:
+def drop_contents(blocks: list[Block]) -> tuple[list[Block], set[str]]:
     """Remove a contents page: it repeats the headings with page numbers and is not
     evidence. Paragraphs of dot-leader entries go; so does a table whose rows end in page
     numbers that never go down, when it has dot leaders or a "Contents" title (which goes
-    with it)."""
+    with it). Returns the blocks left and the entries' titles, normalised (`_entry_key`)."""
     keep = [True] * len(blocks)
+    entries: set[str] = set()
     for i, b in enumerate(blocks):
         if b.kind in ("paragraph", "list_item") and _LEADER_ENTRIES.fullmatch(b.text):
             keep[i] = False
+            entries.update(_entry_key(e) for e in re.split(r"(?<=\d)\s+(?=\D)", b.text))
         elif b.kind == "table" and b.rows:
             titled = i > 0 and bool(_CONTENTS_TITLE.match(blocks[i - 1].text))
             if _is_contents_table(b.rows, titled):
                 keep[i] = False
+                entries.update(_entry_key(r[0]) for r in b.rows if r)
                 if titled:
                     keep[i - 1] = False
-    return [b for b, k in zip(blocks, keep) if k]
+    entries.discard("")
+    return [b for b, k in zip(blocks, keep) if k], entries
+
+
+def _entry_key(text: str) -> str:
+    """A contents entry or heading reduced to its words: no leaders, page number, markup or case."""
+    text = _LEADERS.split(re.sub(r"<[^>]+>", "", text))[0]
+    text = re.sub(r"\s*\d{1,3}\s*$", "", text)
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def nest_under_contents(blocks: list[Block], entries: set[str]) -> None:
+    """Where a contents page names the document's sections, a heading it does not name (a
+    caption, a signature, a sub-point) sits below the listed heading before it, so that it
+    does not cut the section it stands in."""
+    listed = [b for b in blocks if b.kind == "heading" and _entry_key(b.text) in entries]
+    if len(listed) < 3:
+        return
+    floor = 0
+    for b in blocks:
+        if b.kind != "heading":
+            continue
+        if _entry_key(b.text) in entries:
+            floor = b.level
+        elif floor and b.level <= floor:
+            b.level = min(floor + 1, 6)
 
 
 def _is_contents_table(rows: list[list[str]], titled: bool) -> bool:
@@ -245,7 +273,9 @@ def _is_contents_table(rows: list[list[str]], titled: bool) -> bool:
 
 def finish(blocks: list[Block], emphasised: set[int]) -> list[Block]:
     """The layout cues every reader applies to its Blocks, in order: contents pages out,
-    implied headings in, quotations marked."""
-    blocks = promote_headings(drop_contents(blocks), emphasised)
+    implied headings in and nested under the sections the contents lists, quotations marked."""
+    blocks, entries = drop_contents(blocks)
+    blocks = promote_headings(blocks, emphasised)
+    nest_under_contents(blocks, entries)
     mark_quotes(blocks)
     return blocks
