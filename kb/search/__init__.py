@@ -106,7 +106,7 @@ def search(index: Index, query: str, *, judgement: str | None = None, criterion:
     _check_choice("criterion", criterion, [c.id for c in framework.criteria()])
     _check_choice("stance", stance, framework.STANCE_IDS)
     _check_choice("document type", doc_type, framework.DOC_TYPE_IDS)
-    low, high = _date_bound("date_from", date_from), _date_bound("date_to", date_to)
+    low, high = _date_bound("The start date", date_from), _date_bound("The end date", date_to)
     if low and high and low > high:
         raise ValueError(f"The date range is empty: {low} is after {high}.")
     parsed = parse(query)
