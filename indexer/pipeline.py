@@ -35,24 +35,21 @@ class Prepared:
 
 
 def prepare(data: bytes, source: str, path: str | None = None) -> Prepared:
-    raw = read_bytes(data, source)
-    paragraphs = segment(raw)
-    if not any(not p.boilerplate for p in paragraphs):
-        raise ReadError(f"{source} holds no text that could be evidence")
-    meta = describe(raw, paragraphs, source)
-    tags = [tag_dict(tag(p.text, section=p.section, doc_type=meta.doc_type, kind=p.kind)) for p in paragraphs]
-    return Prepared(source, path, content_hash(data), raw, meta, paragraphs, tags)
-
-
-def prepare_checked(data: bytes, source: str, path: str | None = None) -> Prepared:
-    """`prepare`, with a reader's unexpected failure on a malformed file turned into a
-    ReadError naming the file, so that it fails that file and not the batch."""
+    """Read, segment, describe and tag one file. Raises ReadError naming the file, also for
+    a reader's unexpected failure on a malformed file, so that it fails that file and not
+    the batch."""
     try:
-        return prepare(data, source, path)
+        raw = read_bytes(data, source)
+        paragraphs = segment(raw)
+        if not any(not p.boilerplate for p in paragraphs):
+            raise ReadError(f"{source} holds no text that could be evidence")
+        meta = describe(raw, paragraphs, source)
+        tags = [tag_dict(tag(p.text, section=p.section, doc_type=meta.doc_type, kind=p.kind)) for p in paragraphs]
     except ReadError:
         raise
     except Exception as e:
         raise ReadError(f"{source} could not be read: {type(e).__name__}: {e}") from None
+    return Prepared(source, path, content_hash(data), raw, meta, paragraphs, tags)
 
 
 def tag_dict(t: Tags) -> dict:
@@ -95,7 +92,7 @@ class Workers:
             return None
         from concurrent.futures.process import BrokenProcessPool
         try:
-            return Pending(self._pool.submit(prepare_checked, data, source, path))
+            return Pending(self._pool.submit(prepare, data, source, path))
         except BrokenProcessPool:
             return None
 

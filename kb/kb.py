@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Iterator
 
 from indexer.index import Index
 from indexer.model import ReadError
-from indexer.pipeline import Pending, Prepared, Workers, prepare_checked
+from indexer.pipeline import Pending, Prepared, Workers, prepare
 from indexer.readers import SUPPORTED, load_file
 from kb.home import DB_NAME, resolve_home
 from kb.store import Correction, Store, content_hash
@@ -151,7 +151,7 @@ class _Loaded:
     def prepared(self) -> Prepared:
         """The prepared document; raises ReadError."""
         prepared = self.pending.result() if self.pending else None
-        return prepared or prepare_checked(self.data, self.name, self.path)
+        return prepared or prepare(self.data, self.name, self.path)
 
 
 def _doc_record(doc_id: str, prepared: Prepared) -> dict:

@@ -99,19 +99,19 @@ PARENT = os.getpid()
 
 
 def prepare_or_crash(data, source, path=None):
-    """prepare_checked, except that a worker handed CRASH_ON dies as a crashing reader would."""
+    """prepare, except that a worker handed CRASH_ON dies as a crashing reader would."""
     if source == CRASH_ON and os.getpid() != PARENT:
         os._exit(1)
     return REAL_PREPARE(data, source, path)
 
 
-REAL_PREPARE = pipeline.prepare_checked
+REAL_PREPARE = pipeline.prepare
 
 
 def test_a_worker_that_dies_leaves_its_documents_to_the_parent(tmp_path, monkeypatch):
     files = write_docs(tmp_path / "docs")
     cpus(monkeypatch, 2)
-    monkeypatch.setattr(pipeline, "prepare_checked", prepare_or_crash)
+    monkeypatch.setattr(pipeline, "prepare", prepare_or_crash)
     report = KnowledgeBase(tmp_path / "home").ingest(files)
     assert len(report.added) == len(DOCS) and not report.failed
 

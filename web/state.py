@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flask import current_app
+from flask import abort, current_app
 
 from kb import framework
 from kb.evidence import CriterionEvidence, EvidenceFilter, gather, matches, newest_first
@@ -187,3 +187,10 @@ def _signature(db) -> tuple:
 def current() -> AppState:
     """The app's state, from inside a request."""
     return current_app.extensions["kb_state"]
+
+
+def or_404(found):
+    """A document or paragraph looked up from the URL, or the "not found" page."""
+    if found is None:
+        abort(404)
+    return found

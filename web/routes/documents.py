@@ -1,11 +1,11 @@
 """A document as paragraphs, one paragraph with its tags and history, and removal."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from markupsafe import Markup
 
 from web.similar import similar_paragraphs
-from web.state import current
+from web.state import current, or_404
 
 bp = Blueprint("documents", __name__)
 
@@ -23,9 +23,7 @@ def headings_between(before: list[str], after: list[str]) -> list[tuple[int, str
 def document(doc_id: str):
     state = current()
     kb = state.kb()
-    doc = kb.store.document(doc_id)
-    if doc is None:
-        abort(404)
+    doc = or_404(kb.store.document(doc_id))
     # The paragraphs change only with the store, so their rendering is kept with the snapshot.
     body = state.snapshot().view(("document", doc_id), lambda: _paragraphs_html(kb, doc_id))
     return render_template("document.html", doc=doc, body=body)
@@ -43,9 +41,7 @@ def _paragraphs_html(kb, doc_id: str) -> Markup:
 def paragraph(pid: str):
     state = current()
     kb = state.kb()
-    para = kb.store.paragraph(pid)
-    if para is None:
-        abort(404)
+    para = or_404(kb.store.paragraph(pid))
     similar = [] if para["boilerplate"] else \
         state.snapshot().view(("similar", pid), lambda: similar_paragraphs(kb, para))
     return render_template("paragraph.html", para=para, doc=kb.store.document(para["doc_id"]),
@@ -54,9 +50,7 @@ def paragraph(pid: str):
 
 @bp.get("/document/<doc_id>/remove")
 def confirm_remove(doc_id: str):
-    doc = current().kb().store.document(doc_id)
-    if doc is None:
-        abort(404)
+    doc = or_404(current().kb().store.document(doc_id))
     return render_template("remove.html", doc=doc)
 
 
@@ -64,9 +58,7 @@ def confirm_remove(doc_id: str):
 def remove(doc_id: str):
     state = current()
     kb = state.kb()
-    doc = kb.store.document(doc_id)
-    if doc is None:
-        abort(404)
+    doc = or_404(kb.store.document(doc_id))
     with state.writing() as change:
         kb.remove(doc_id)
         change.doc_ids.add(doc_id)

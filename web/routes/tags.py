@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from kb import framework
 from kb.store import Correction
 from web import params
-from web.state import current
+from web.state import current, or_404
 
 bp = Blueprint("tags", __name__)
 
@@ -61,9 +61,7 @@ def changed(form, note: str | None) -> Correction:
 def correct(pid: str):
     state = current()
     kb = state.kb()
-    para = kb.store.paragraph(pid)
-    if para is None:
-        abort(404)
+    para = or_404(kb.store.paragraph(pid))
     form = request.form
     who, note = _who(form), _note(form)
     action = form.get("action")
@@ -85,8 +83,7 @@ def accept_page(doc_id: str):
     """Accept, in one go, the paragraphs listed on a review page that nobody has checked yet."""
     state = current()
     kb = state.kb()
-    if kb.store.document(doc_id) is None:
-        abort(404)
+    or_404(kb.store.document(doc_id))
     form = request.form
     who = _who(form)
     found = kb.store.paragraphs_by_id(form.getlist("pid"))
@@ -102,9 +99,7 @@ def accept_page(doc_id: str):
 @bp.get("/document/<doc_id>/review")
 def review(doc_id: str):
     kb = current().kb()
-    doc = kb.store.document(doc_id)
-    if doc is None:
-        abort(404)
+    doc = or_404(kb.store.document(doc_id))
     page = params.page_number(request.args)
     paras = list(kb.store.paragraphs(doc_id, include_boilerplate=False))
     pages = max(1, -(-len(paras) // REVIEW_PAGE_SIZE))
