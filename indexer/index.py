@@ -13,6 +13,9 @@ headings, its document's title and its glossary aliases (the expansions of the a
 uses and the acronyms of the expansions it spells out, so that "IRO" finds "independent
 reviewing officer" and the other way round), each part weighted (SEGMENT_WEIGHTS): BM25F
 in one posting list per word, which keeps searches fast. Filters and facets use id fields.
+The words as written, before stemming, are kept for spelling correction in `words`, once
+per document (_Vocabulary). Ingest analyses the text field in its worker processes
+(`analyse`), so that the process that writes the index only adds postings.
 """
 from __future__ import annotations
 
@@ -21,24 +24,27 @@ import os
 import re
 import shutil
 import threading
+from collections import Counter
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from whoosh import index as whoosh_index, scoring
+from whoosh import formats, index as whoosh_index, scoring
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 from whoosh.lang import porter2
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
-from whoosh.writing import SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
 
 from kb import framework
 from kb.home import INDEX_DIR
 
 # Bump when the schema or the analysis changes: an index of another version needs a rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 POINTER_FILE = "CURRENT"
 LOCK_FILE = "write.lock"
 GENERATION_PREFIX = "gen-"
@@ -55,7 +61,7 @@ class IndexUnavailable(Exception):
 class _Variants(Filter):
     """Folds forms the stemmer leaves apart: irregular plurals ("children in need" matches
     "child in need") and spellings found side by side in these documents ("advisor",
-    "adviser"). A morphological filter: the spelling field keeps the words as written."""
+    "adviser"). A morphological filter: the spelling vocabulary keeps the words as written."""
     is_morph = True
     _FOLD = {"children": "child", "people": "person", "advisor": "adviser", "advisors": "advisers",
              "judgment": "judgement", "judgments": "judgements"}
@@ -67,14 +73,17 @@ class _Variants(Filter):
             yield t
 
 
+WORD_PATTERN = r"\w+(\.?\w+)*"
 # A field value made of named segments: SEGMENT_START name NAME_END text, repeated.
 SEGMENT_START, NAME_END = "\x1e", "\x1f"
 
 
+_SEPARATORS = str.maketrans("", "", SEGMENT_START + NAME_END)
+
+
 def segmented(parts: dict[str, str]) -> str:
     """One field value holding several named texts (see SEGMENT_WEIGHTS)."""
-    strip = str.maketrans("", "", SEGMENT_START + NAME_END)
-    return "".join(f"{SEGMENT_START}{name}{NAME_END}{text.translate(strip)}"
+    return "".join(f"{SEGMENT_START}{name}{NAME_END}{text.translate(_SEPARATORS)}"
                    for name, text in parts.items() if text)
 
 
@@ -83,7 +92,7 @@ class _SegmentTokenizer(Tokenizer):
     segment's weight as its boost and its segment's number."""
 
     def __init__(self):
-        self._words = RegexTokenizer(r"\w+(\.?\w+)*")
+        self._words = RegexTokenizer(WORD_PATTERN)
 
     def __call__(self, value, **kwargs):
         if value.startswith(SEGMENT_START):
@@ -118,25 +127,69 @@ def text_analyzer():
             | _Variants() | StemFilter(stemfn=porter2.stem, cachesize=-1))
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """A paragraph's `text` field analysed ahead of indexing, perhaps in a worker process
+    (`analyse`): its postings as Whoosh's writer takes them, and its words as written."""
+    key: tuple                                   # analysis_key() of what was analysed
+    postings: tuple[tuple[bytes, int, float, bytes], ...]
+    written: frozenset[str]
+
+
+class _Text(TEXT):
+    """The text field: takes a string, or an `Analysed` value whose work is done."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Analysed):
+            return iter(value.postings)
+        return super().index(value, **kwargs)
+
+
+class _Vocabulary(FieldType):
+    """The words of the text field as written, for spelling correction. The value is
+    {word: paragraphs}: a document's words, each given once, on the first of its
+    paragraphs that uses it, with the number of its paragraphs that do; a term's total
+    weight is then the number of paragraphs that use the word. (Whoosh's own spelling
+    field posts every word of every paragraph: as many postings again as the text.)"""
+
+    def __init__(self):
+        super().__init__(formats.Existence(), analyzer=None)
+
+    def index(self, value, **kwargs):
+        return ((word.encode("utf-8"), n, float(n), b"") for word, n in value.items())
+
+
+class _Id(ID):
+    """An id field; indexing a value takes no analysis: the value is the one term."""
+
+    def index(self, value, **kwargs):
+        return ((value.encode("utf-8"), 1, self.format.field_boost, b""),)
+
+
+WORDS_FIELD = "words"
+
+
 def build_schema() -> Schema:
-    text = TEXT(analyzer=text_analyzer(), phrase=True, spelling=True)
+    text = _Text(analyzer=text_analyzer(), phrase=True)
     # A hyphenated word in a query ("pre-proceedings") is searched as a phrase.
     text.multitoken_query = "phrase"
     return Schema(
-        paragraph_id=ID(stored=True, unique=True),
-        doc_id=ID(stored=True),
+        paragraph_id=_Id(stored=True, unique=True),
+        doc_id=_Id(stored=True),
         text=text,                 # the weighted segments of SEGMENT_WEIGHTS
+        words=_Vocabulary(),       # WORDS_FIELD
         content=STORED,            # the paragraph's text as written, for display
         title=STORED,
-        judgement=ID(stored=True),
+        judgement=_Id(stored=True),
         criteria=KEYWORD(scorable=False),
-        stance=ID(stored=True),
-        doc_type=ID(stored=True),
-        authority=ID(stored=True),
-        date=ID(stored=True, sortable=True),
-        year=ID,
-        page=NUMERIC(stored=True),
-        number=NUMERIC(stored=True),
+        stance=_Id(stored=True),
+        doc_type=_Id(stored=True),
+        authority=_Id(stored=True),
+        date=_Id(stored=True, sortable=True),
+        year=_Id(),
+        page=STORED,
+        # Only "has a number" is searched: one term per value, not Whoosh's eight.
+        number=NUMERIC(stored=True, shift_step=32),
         trail=STORED,
         criteria_list=STORED,
     )
@@ -229,25 +282,88 @@ def glossary_aliases(text: str) -> list[tuple[str, str]]:
     return list(pairs.values())
 
 
-def document_fields(row: dict) -> dict | None:
-    """The Whoosh document for a store paragraph row, or None for boilerplate."""
-    if row.get("boilerplate"):
+def analysis_key(text: str, section: Iterable[str] | None, title: str | None) -> tuple:
+    """What a paragraph's `text` field is made of: an `Analysed` value made from the same
+    key can stand in for analysing it again."""
+    return text, tuple(section or ()), title or ""
+
+
+def analyse(text: str, section: Iterable[str] | None, title: str | None) -> Analysed:
+    """A paragraph's `text` field (its words, headings, glossary aliases and document
+    title: SEGMENT_WEIGHTS) analysed into postings."""
+    key = analysis_key(text, section, title)
+    postings, written = _text_postings(text_parts(*key))
+    return Analysed(key, postings, frozenset(written))
+
+
+def text_parts(text: str, section: Iterable[str], title: str) -> dict[str, str]:
+    """The named parts of a paragraph's text field (SEGMENT_WEIGHTS)."""
+    return {
+        "text": text,
+        "section": " ; ".join(section),
+        "aliases": " ; ".join(alias for _, alias in glossary_aliases(text)),
+        "title": title,
+    }
+
+
+_WORD = re.compile(WORD_PATTERN)
+_STOP_WORDS = StopFilter().stops
+_stem = lru_cache(maxsize=None)(porter2.stem)
+
+
+def _text_postings(parts: dict[str, str]) -> tuple[tuple, set[str]]:
+    """What the text field's analyzer and Whoosh's Positions format make of
+    `segmented(parts)`, with the words as written (before folding and stemming), in one
+    loop: Whoosh's chain of generators took a quarter of preparing a document. A test
+    holds the two to the same postings (tests/test_index_writer.py)."""
+    positions: dict[str, list[int]] = {}
+    weights: dict[str, float] = {}
+    written: set[str] = set()
+    fold, stops = _Variants._FOLD, _STOP_WORDS
+    pos = None             # StopFilter renumbers the words it keeps, from the first one's place
+    number = 0
+    for name, text in parts.items():
+        if not text:
+            continue
+        weight, gap = SEGMENT_WEIGHTS.get(name, 1.0), number * SEGMENT_GAP
+        for place, m in enumerate(_WORD.finditer(text.translate(_SEPARATORS))):
+            word = m.group().lower()
+            if len(word) < 2 or word in stops:
+                continue
+            pos = place if pos is None else pos + 1
+            written.add(word)
+            term = _stem(fold.get(word, word))
+            if term in positions:
+                positions[term].append(pos + gap)
+                weights[term] += weight
+            else:
+                positions[term] = [pos + gap]
+                weights[term] = weight
+        number += 1
+    encode = formats.Positions().encode
+    postings = tuple((term.encode("utf-8"), len(ps), weights[term], encode(ps)) for term, ps in positions.items())
+    return postings, written
+
+
+def indexable(text: str | None, boilerplate: bool = False) -> bool:
+    """False for boilerplate and empty paragraphs, which are kept out of the index."""
+    return bool(not boilerplate and text and text.strip())
+
+
+def document_fields(row: dict, analysed: dict[tuple, Analysed] | None = None) -> dict | None:
+    """The Whoosh document for a store paragraph row, or None for boilerplate. The text
+    is taken from `analysed` (analysis_key -> Analysed) when it holds the row's key."""
+    if not row.get("paragraph_id") or not indexable(row.get("text"), row.get("boilerplate")):
         return None
-    text = row.get("text") or ""
-    if not row.get("paragraph_id") or not text.strip():
-        return None
+    text = row["text"]
+    key = analysis_key(text, row.get("section"), row.get("title"))
+    done = analysed.get(key) if analysed else None
     criteria_scores = row.get("criteria") or {}
     criteria_ids = [c for c, s in sorted(criteria_scores.items(), key=lambda kv: -(kv[1] or 0)) if (s or 0) > 0]
-    parts = {
-        "text": text,
-        "section": " ; ".join(row.get("section") or []),
-        "aliases": " ; ".join(alias for _, alias in glossary_aliases(text)),
-        "title": row.get("title") or "",
-    }
     fields_ = {
         "paragraph_id": row["paragraph_id"],
         "doc_id": row["doc_id"],
-        "text": segmented(parts),
+        "text": done or analyse(*key),
         "content": text,
         "title": row.get("title") or "",
         "criteria": " ".join(criteria_ids),
@@ -319,19 +435,21 @@ class Index:
         """Replace a document's paragraphs with `rows`; returns paragraphs indexed."""
         return self.add_documents([doc_id], rows)
 
-    def add_documents(self, doc_ids: Iterable[str], rows: Iterable[dict]) -> int:
+    def add_documents(self, doc_ids: Iterable[str], rows: Iterable[dict],
+                      analysed: dict[tuple, Analysed] | None = None) -> int:
         """Replace the paragraphs of several documents in one commit; `rows` holds the
-        new paragraphs of all of them. Returns paragraphs indexed."""
+        new paragraphs of all of them, `analysed` any of their text analysed already
+        (`analyse`). Returns paragraphs indexed."""
         with self._writer() as writer:
             for doc_id in doc_ids:
                 writer.delete_by_term("doc_id", doc_id)
-            return _add_rows(writer, rows)
+            return _add_rows(writer, rows, analysed)
 
     @contextmanager
-    def batch(self, rows_of: Callable[[list[str]], Iterable[dict]]) -> Iterator[Callable[[str], None]]:
+    def batch(self, rows_of: Callable[[list[str]], Iterable[dict]]) -> Iterator[Callable[..., None]]:
         """Replace documents one at a time, in one commit at the end that leaves the
-        index as `add_documents` on all of them would: yields `replace(doc_id)`, which
-        indexes `rows_of([doc_id])` at once, so that each document is analysed while the
+        index as `add_documents` on all of them would: yields `replace(doc_id, analysed)`,
+        which indexes `rows_of([doc_id])` at once, so that each document is analysed while the
         caller prepares the next. The write lock is taken at the first replacement and
         held to the end."""
         batch = _Batch(self, rows_of)
@@ -356,6 +474,9 @@ class Index:
                 if doc is None:
                     writer.delete_by_term("paragraph_id", row["paragraph_id"])
                 else:
+                    # Its words count once more in the spelling vocabulary; the count
+                    # only steers corrections, and is exact again at the next rebuild.
+                    doc[WORDS_FIELD] = dict.fromkeys(doc["text"].written, 1)
                     writer.update_document(**doc)
                     count += 1
         return count
@@ -520,7 +641,7 @@ class _Batch:
         self._doc_ids: dict[str, None] = {}
         self._repeated = False
 
-    def replace(self, doc_id: str) -> None:
+    def replace(self, doc_id: str, analysed: dict[tuple, Analysed] | None = None) -> None:
         if self._writer is None:
             self._held.enter_context(self._index._write_lock())
             self._writer = self._index._open_writer()
@@ -528,7 +649,7 @@ class _Batch:
         self._doc_ids[doc_id] = None
         if not self._repeated:
             self._writer.delete_by_term("doc_id", doc_id)
-            _add_rows(self._writer, self._rows_of([doc_id]))
+            _add_rows(self._writer, self._rows_of([doc_id]), analysed)
 
     def commit(self) -> None:
         with self._held:
@@ -554,10 +675,32 @@ class _Batch:
 
 class _Writer(SegmentWriter):
     """Whoosh's segment writer, with a faster look-up of field lengths on commit (see
-    _SegmentLengths). Everything it writes is as SegmentWriter writes it."""
+    _SegmentLengths), writing posting blocks uncompressed: most blocks hold a few postings
+    of a rare word, where zlib costs a third of the commit and saves little (measured:
+    commit 0.17 s -> 0.12 s, index 1.3 MB -> 1.9 MB for 460 paragraphs). Readers take
+    either. Otherwise everything it writes is as SegmentWriter writes it."""
+
+    def __init__(self, ix, limitmb: int = 128, **kwargs):
+        super().__init__(ix, codec=W3Codec(compression=0), limitmb=limitmb, **kwargs)
+        # SegmentWriter ignores its poolclass argument.
+        self.pool = _Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
     def per_document_reader(self):
         return _SegmentLengths(super().per_document_reader())
+
+
+class _Pool(PostingPool):
+    """Whoosh's posting pool without its per-posting type checks (the writer's own fields
+    make the postings), which took a fifth of indexing a batch."""
+
+    def add(self, item):
+        # item = (fieldname, term bytes, docnum, weight, value bytes); the size is
+        # PostingPool's estimate of its memory.
+        self.fieldnames.add(item[0])
+        self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
 
 
 class _SegmentLengths:
@@ -588,11 +731,30 @@ class _SegmentLengths:
         self._reader.close()
 
 
-def _add_rows(writer, rows: Iterable[dict]) -> int:
+def _add_rows(writer, rows: Iterable[dict], analysed: dict[tuple, Analysed] | None = None) -> int:
+    """Index rows, which come document by document; returns paragraphs indexed."""
     count = 0
-    for row in rows:
-        doc = document_fields(row)
-        if doc is not None:
+    for _, same_doc in groupby(rows, key=lambda row: row["doc_id"]):
+        docs = [d for d in (document_fields(row, analysed) for row in same_doc) if d is not None]
+        for doc, words in zip(docs, _vocabulary_shares(docs)):
+            if words:
+                doc[WORDS_FIELD] = words
             writer.add_document(**doc)
-            count += 1
+        count += len(docs)
     return count
+
+
+def _vocabulary_shares(docs: list[dict]) -> list[dict[str, int]]:
+    """For each paragraph of one document, the words (as written) that it is the first
+    to use, each with the number of the document's paragraphs that use it (_Vocabulary)."""
+    counts: Counter = Counter()
+    first: dict[str, int] = {}
+    for i, doc in enumerate(docs):
+        written = doc["text"].written
+        counts.update(written)
+        for word in written:
+            first.setdefault(word, i)
+    shares: list[dict[str, int]] = [{} for _ in docs]
+    for word, i in first.items():
+        shares[i][word] = counts[word]
+    return shares

@@ -1,7 +1,8 @@
-"""One file to one prepared document: read, segment, describe, tag. Nothing is written
-here; the knowledge base stores a prepared document in one transaction, so a file that
-fails leaves nothing half-written. A batch of files can be prepared in worker processes
-(`Workers`) while the caller stores and indexes the ones before."""
+"""One file to one prepared document: read, segment, describe, tag, and analyse its text
+for the index. Nothing is written here; the knowledge base stores a prepared document in
+one transaction, so a file that fails leaves nothing half-written. A batch of files can
+be prepared in worker processes (`Workers`) while the caller stores and indexes the ones
+before."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,9 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, fields
+from pathlib import Path
 
+from indexer.index import Analysed, analyse, indexable
 from indexer.metadata import DocMeta, describe
 from indexer.model import Paragraph, RawDocument, ReadError
 from indexer.readers import read_bytes
@@ -32,6 +35,16 @@ class Prepared:
     meta: DocMeta
     paragraphs: list[Paragraph]
     tags: list[dict]
+    analysed: dict[tuple, Analysed]      # the index's analysis of the paragraphs' text
+
+    @property
+    def title(self) -> str:
+        return document_title(self.meta, self.source)
+
+
+def document_title(meta: DocMeta, source: str) -> str:
+    """The title a document is stored and indexed under."""
+    return meta.title or Path(source).stem
 
 
 def prepare(data: bytes, source: str, path: str | None = None) -> Prepared:
@@ -45,11 +58,23 @@ def prepare(data: bytes, source: str, path: str | None = None) -> Prepared:
             raise ReadError(f"{source} holds no text that could be evidence")
         meta = describe(raw, paragraphs, source)
         tags = [tag_dict(tag(p.text, section=p.section, doc_type=meta.doc_type, kind=p.kind)) for p in paragraphs]
+        analysed = analyse_paragraphs(paragraphs, document_title(meta, source))
     except ReadError:
         raise
     except Exception as e:
         raise ReadError(f"{source} could not be read: {type(e).__name__}: {e}") from None
-    return Prepared(source, path, content_hash(data), raw, meta, paragraphs, tags)
+    return Prepared(source, path, content_hash(data), raw, meta, paragraphs, tags, analysed)
+
+
+def analyse_paragraphs(paragraphs: list[Paragraph], title: str) -> dict[tuple, Analysed]:
+    """The index's analysis of each paragraph it will hold, done here so that a worker
+    does it while the indexing process writes the documents before."""
+    out: dict[tuple, Analysed] = {}
+    for p in paragraphs:
+        if indexable(p.text, p.boilerplate):
+            done = analyse(p.text, p.section, title)
+            out[done.key] = done
+    return out
 
 
 def tag_dict(t: Tags) -> dict:

@@ -7,7 +7,10 @@ import csv
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
+
+# The package's data files (package data: installed beside this module).
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class DocType:
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return json.loads(resources.files("kb.data").joinpath("framework.json").read_text("utf-8"))
+    return json.loads((DATA / "framework.json").read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +94,6 @@ def doc_type(tid: str) -> DocType:
 @lru_cache(maxsize=1)
 def glossary() -> tuple[tuple[str, str], ...]:
     """(acronym, expansion) pairs; an acronym may have more than one expansion."""
-    text = resources.files("kb.data").joinpath("glossary.tsv").read_text("utf-8")
+    text = (DATA / "glossary.tsv").read_text("utf-8")
     rows = list(csv.reader(text.splitlines(), delimiter="\t"))
     return tuple((r[0].strip(), r[1].strip()) for r in rows[1:] if len(r) >= 2 and r[0].strip())

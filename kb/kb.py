@@ -55,22 +55,22 @@ class KnowledgeBase:
                 try:
                     if isinstance(loaded, ReadError):   # the file itself could not be read
                         raise loaded
-                    outcome, doc_id = self._store_loaded(loaded, force)
+                    outcome, doc_id, prepared = self._store_loaded(loaded, force)
                 except ReadError as e:
                     report.failed.append((str(path), str(e)))
                     continue
                 getattr(report, outcome).append(doc_id)
-                if outcome != "unchanged":
-                    index_document(doc_id)
+                if prepared:
+                    index_document(doc_id, prepared.analysed)
             if progress:
                 progress(len(files), len(files), "")
         return report
 
     def ingest_bytes(self, data: bytes, name: str, force: bool = False) -> tuple[str, str]:
         """Ingest one uploaded file; returns (outcome, doc_id). Raises ReadError."""
-        outcome, doc_id = self._store_loaded(_Loaded(data, name, None), force)
-        if outcome != "unchanged":
-            self.index.add_documents([doc_id], self._rows([doc_id]))
+        outcome, doc_id, prepared = self._store_loaded(_Loaded(data, name, None), force)
+        if prepared:
+            self.index.add_documents([doc_id], self._rows([doc_id]), prepared.analysed)
         return outcome, doc_id
 
     def _read_ahead(self, files: list[Path], force: bool,
@@ -92,15 +92,16 @@ class KnowledgeBase:
                 yield ahead.popleft()
         yield from ahead
 
-    def _store_loaded(self, loaded: _Loaded, force: bool) -> tuple[str, str]:
+    def _store_loaded(self, loaded: _Loaded, force: bool) -> tuple[str, str, Prepared | None]:
+        """(outcome, doc_id, the prepared document unless it was unchanged)."""
         same = self.store.document_by_hash(loaded.digest)
         if same and not force:
-            return "unchanged", same["doc_id"]
+            return "unchanged", same["doc_id"], None
         prepared = loaded.prepared()
         earlier = same or (self.store.document_by_path(loaded.path) if loaded.path else None)
         doc_id = earlier["doc_id"] if earlier else self.store.new_doc_id(Path(loaded.name).stem)
         self.store.save_document(_doc_record(doc_id, prepared), prepared.paragraphs, prepared.tags)
-        return ("replaced" if earlier else "added"), doc_id
+        return ("replaced" if earlier else "added"), doc_id, prepared
 
     # -- other changes ----------------------------------------------------------------
     def remove(self, doc_id: str) -> bool:
@@ -157,7 +158,7 @@ class _Loaded:
 def _doc_record(doc_id: str, prepared: Prepared) -> dict:
     m = prepared.meta
     return {
-        "doc_id": doc_id, "title": m.title or Path(prepared.source).stem, "source": prepared.source,
+        "doc_id": doc_id, "title": prepared.title, "source": prepared.source,
         "path": prepared.path, "content_hash": prepared.digest, "format": prepared.raw.format,
         "doc_type": m.doc_type, "authority": m.authority, "date": m.date, "period": m.period,
         "pages": prepared.raw.pages, "grades": m.grades, "meta": prepared.raw.meta,

@@ -4,7 +4,7 @@ leaves the index as `add_documents` would."""
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer.index import SCHEMA, Index, document_fields
+from indexer.index import SCHEMA, Index, _add_rows, analyse, segmented, text_parts
 
 
 
@@ -54,10 +54,7 @@ def whoosh_built(tmp_path, rows) -> dict:
     """The same rows written by Whoosh's own writer."""
     ix = whoosh_index.create_in(tmp_path, SCHEMA)
     writer = ix.writer()
-    for r in rows:
-        doc = document_fields(r)
-        if doc:
-            writer.add_document(**doc)
+    _add_rows(writer, rows)
     writer.commit()
     with ix.reader() as reader:
         return snapshot_of(reader)
@@ -124,3 +121,46 @@ def test_a_failed_batch_changes_nothing_and_frees_the_lock(tmp_path):
             raise RuntimeError("the store failed")
     assert ours(index) == before
     assert index.add_document("c", by_doc(MORE)(["c"])) == 2
+
+
+ANALYSIS_CASES = [
+    ("The LADO responds swiftly; the IRO challenges drift in children's plans.", ["Help and protection"], "Report"),
+    ("A the of and", [], ""),                                   # nothing but stop words
+    ("and the s.47 enquiries, e.g. pre-proceedings (PLO) letters", ["Care", "Areas for development"], "T"),
+    ("Advisors and advisers; judgments and judgements; people, children.", ["x"], "Title \x1e odd \x1f chars"),
+    ("Café naïve résumé 2023-24 £4.5m 10,000 a b c", [], "Ofsted"),
+    ("", ["Only a heading"], "and a title"),
+    ("Word " * 40, ["Word word"], "word"),
+]
+
+
+def whoosh_analysis(text, section, title):
+    """What Whoosh's own analyzer chain and Positions format make of the same value."""
+    parts = text_parts(text, section, title)
+    value = segmented(parts)
+    postings = tuple(SCHEMA["text"].index(value))
+    written = {t.text for t in SCHEMA["text"].analyzer(value, no_morph=True)}
+    return postings, written
+
+
+@pytest.mark.parametrize("text,section,title", ANALYSIS_CASES)
+def test_analysis_makes_what_whoosh_makes(text, section, title):
+    done = analyse(text, section, title)
+    postings, written = whoosh_analysis(text, section, title)
+    assert done.postings == postings
+    assert done.written == written
+
+
+def test_analysis_matches_whoosh_on_the_bundled_corpus():
+    from indexer.pipeline import prepare
+    from kb.corpus import bundled_files
+    checked = 0
+    for path in bundled_files():
+        prepared = prepare(path.read_bytes(), path.name)
+        for p in prepared.paragraphs:
+            if p.boilerplate:
+                continue
+            done = analyse(p.text, p.section, prepared.title)
+            assert (done.postings, done.written) == whoosh_analysis(p.text, p.section, prepared.title), p.text[:80]
+            checked += 1
+    assert checked > 900

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from kb import framework
 
 
@@ -71,6 +69,8 @@ def resolve(name: str) -> Theme:
         pass
     if name in THEMES:
         return THEMES[name]
+    from rapidfuzz import fuzz   # here: the command line builds its help from this module
+
     best, best_score = None, 0.0
     for theme in THEMES.values():
         for label in (theme.id.replace("-", " "), theme.title.lower()) + theme.aliases:

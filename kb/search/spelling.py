@@ -13,12 +13,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh.analysis import STOP_WORDS
 
-from indexer.index import SCHEMA, Snapshot
+from indexer.index import WORDS_FIELD, Snapshot
 from kb import framework
 from kb.search.query import acronym_of
 
-# Whoosh keeps the text field's words as written (unstemmed) in this field.
-SPELLING_FIELD = SCHEMA["text"].spelling_fieldname("text")
 MIN_WORD = 4            # shorter words are too easily "corrected" into something else
 MAX_WORD = 30
 RARE = 2                # seen this often or less: a typo in the corpus, perhaps
@@ -44,12 +42,13 @@ def _vocabulary(snapshot: Snapshot) -> _Vocabulary:
     if vocab is None:
         frequency: dict[str, int] = {}
         reader = snapshot.searcher.reader()
-        if SPELLING_FIELD in reader.indexed_field_names():
-            for word, info in reader.iter_field(SPELLING_FIELD):
+        if WORDS_FIELD in reader.indexed_field_names():
+            # A word's total weight is the number of paragraphs that use it.
+            for word, info in reader.iter_field(WORDS_FIELD):
                 if isinstance(word, bytes):
                     word = word.decode("utf-8")
                 if word.isalpha():
-                    frequency[word] = info.doc_frequency()
+                    frequency[word] = int(info.weight())
         for phrase in _framework_phrases():
             for word in re.findall(r"[a-z]+", phrase.lower()):
                 if len(word) >= MIN_WORD and word not in STOP_WORDS:
