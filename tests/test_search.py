@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from indexer.index import Index
-from kb.search import ranking, search
+from kb.search import ranked_ids, ranking, search
 
 BASE = {"seq": 0, "page": 2, "number": None, "section": [], "kind": "paragraph", "boilerplate": False,
         "judgement": "help-protection", "judgements": {}, "criteria": {}, "stance": "strength",
@@ -124,6 +124,23 @@ def test_a_misspelling_is_corrected_and_searched(index):
     assert ids(result)[0] == "self:2"
     saftey = search(index, "saftey plans")
     assert saftey.did_you_mean == "safety plans" and ids(saftey)[0] == "insp:7"
+
+
+@pytest.mark.parametrize("query, kw", [
+    ("care", {}), ("LADO", {}), ("teams", {"authority": "otherton"}), ("care", {"criterion": "cic.care-planning"}),
+    ('"personal adviser" OR schools', {}), ("care NOT leavers", {}),
+])
+def test_ranked_ids_rank_as_search_does(index, query, kw):
+    hits = search(index, query, limit=5, **kw).hits
+    ranked = ranked_ids(index, query, limit=5, **kw)
+    assert ranked.ids == [(h.paragraph_id, pytest.approx(h.score, abs=1e-4)) for h in hits] and ranked.ids
+    assert ranked.corrected is None
+
+
+def test_ranked_ids_correct_spelling_as_search_does(index):
+    ranked = ranked_ids(index, "privat fostering")
+    assert ranked.corrected == "private fostering" and ranked.ids[0][0] == "self:2"
+    assert ranked_ids(index, "care", authority="Nowhere").ids == []
 
 
 def test_a_correct_query_is_left_alone(index):

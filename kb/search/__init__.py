@@ -27,7 +27,7 @@ from kb import framework
 from kb.search import docsets, facets, highlight, ranking, spelling
 from kb.search.query import ParsedQuery, acronym_of, analyse, parse
 
-__all__ = ["Hit", "SearchResult", "search"]
+__all__ = ["Hit", "Ranked", "SearchResult", "ranked_ids", "search"]
 
 MAX_LIMIT = 1000
 FILTERS_KEPT = 32        # docnum sets of recent filter combinations kept per index snapshot
@@ -126,6 +126,42 @@ def search(index: Index, query: str, *, judgement: str | None = None, criterion:
     return result
 
 
+@dataclass
+class Ranked:
+    ids: list[tuple[str, float]]     # (paragraph id, score), best first
+    corrected: str | None = None     # the query as searched, when its spelling was corrected
+
+
+def ranked_ids(index: Index, query: str, *, authority: str | None = None, criterion: str | None = None,
+               limit: int = 30) -> Ranked:
+    """The best `limit` paragraphs for the query, ranked and spelling-corrected as `search`
+    does, as ids and scores only: without the highlights, reasons, totals and facets that
+    a results page needs and a caller reading the paragraphs itself does not (they cost
+    several times the ranking). Raises ValueError for an empty query."""
+    parsed = parse(query)
+    snapshot = index.snapshot()
+    allowed = _Filter(snapshot, authority=authority, criteria=criterion, low=None, high=None)
+    found = _ids(snapshot, parsed, allowed, limit)
+    correction = spelling.correct(snapshot, query)
+    if correction and (correction.unknown or not found):
+        fixed = _ids(snapshot, parse(correction.query), allowed, limit)
+        if fixed:
+            return Ranked(fixed, correction.query)
+    return Ranked(found)
+
+
+def _ids(snapshot: Snapshot, parsed: ParsedQuery, allowed: _Filter, limit: int) -> list[tuple[str, float]]:
+    stored = snapshot.searcher.stored_fields
+    return [(stored(d)["paragraph_id"], score) for score, d in _top(snapshot, parsed, allowed, limit)]
+
+
+def _top(snapshot: Snapshot, parsed: ParsedQuery, allowed: _Filter, k: int) -> list[tuple[float, int]]:
+    """The `k` best (score, docnum) pairs among the allowed paragraphs, best first."""
+    if ranking.supported(parsed.query):
+        return ranking.top(snapshot, parsed.query, allowed.ids, k)
+    return [(r.score, r.docnum) for r in snapshot.searcher.search(parsed.query, filter=allowed.ids, limit=k)]
+
+
 def _plain_text(highlight_html: str) -> str:
     """A highlight for a terminal: marks as [brackets], entities decoded."""
     return html.unescape(highlight_html.replace("<mark>", "[").replace("</mark>", "]"))
@@ -184,13 +220,8 @@ def _run(snapshot: Snapshot, text: str, parsed: ParsedQuery, allowed: _Filter,
         matched &= allowed.mask
     hits = []
     if matched:
-        searcher = snapshot.searcher
-        if ranking.supported(parsed.query):
-            ranked = ranking.top(snapshot, parsed.query, allowed.ids, offset + limit)[offset:]
-            hits = [_hit(searcher.stored_fields(d), score, parsed) for score, d in ranked]
-        else:
-            results = searcher.search(parsed.query, filter=allowed.ids, limit=offset + limit)
-            hits = [_hit(r.fields(), r.score, parsed) for r in results[offset:offset + limit]]
+        stored = snapshot.searcher.stored_fields
+        hits = [_hit(stored(d), score, parsed) for score, d in _top(snapshot, parsed, allowed, offset + limit)[offset:]]
     expansions = {w.acronym: list(w.expansions + w.cues) for w in parsed.widenings}
     return SearchResult(hits=hits, total=matched.bit_count(), facets=facets.count(snapshot, matched),
                         did_you_mean=None, query_terms=parsed.terms, query=text, expansions=expansions)
