@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -41,20 +43,49 @@ def _vocabulary(snapshot: Snapshot) -> _Vocabulary:
     vocab = snapshot.memo.get("spelling")
     if vocab is None:
         frequency: dict[str, int] = {}
-        reader = snapshot.searcher.reader()
-        if WORDS_FIELD in reader.indexed_field_names():
-            # A word's total weight is the number of paragraphs that use it.
-            for word, info in reader.iter_field(WORDS_FIELD):
-                if isinstance(word, bytes):
-                    word = word.decode("utf-8")
-                if word.isalpha():
-                    frequency[word] = int(info.weight())
+        for leaf, _ in snapshot.searcher.reader().leaf_readers():
+            for word, n in _segment_words(leaf).items():
+                frequency[word] = frequency.get(word, 0) + n
         for phrase in _framework_phrases():
             for word in re.findall(r"[a-z]+", phrase.lower()):
                 if len(word) >= MIN_WORD and word not in STOP_WORDS:
                     frequency.setdefault(word, 1)
         vocab = snapshot.memo["spelling"] = _Vocabulary(sorted(frequency), frequency)
     return vocab
+
+
+# Each index segment's words, kept across index states: a segment's terms never change,
+# and after a small change (a correction) the index is the same segments plus a small new
+# one, so only that one is read again. (Reading the words through Whoosh's multi-segment
+# reader looks each one up in every segment: four times slower.)
+SEGMENTS_KEPT = 64
+_by_segment: OrderedDict[str, dict[str, int]] = OrderedDict()
+_by_segment_lock = threading.Lock()
+
+
+def _segment_words(leaf) -> dict[str, int]:
+    """{word: paragraphs that use it} of one segment (a word's total weight in the
+    vocabulary field is the number of paragraphs that use it)."""
+    segment = leaf.segment()
+    key = segment.segment_id() if segment is not None else None
+    with _by_segment_lock:
+        words = _by_segment.get(key) if key else None
+        if words is not None:
+            _by_segment.move_to_end(key)
+            return words
+    words = {}
+    if WORDS_FIELD in leaf.indexed_field_names():
+        for word, info in leaf.iter_field(WORDS_FIELD):
+            if isinstance(word, bytes):
+                word = word.decode("utf-8")
+            if word.isalpha():
+                words[word] = int(info.weight())
+    if key:
+        with _by_segment_lock:
+            _by_segment[key] = words
+            while len(_by_segment) > SEGMENTS_KEPT:
+                _by_segment.popitem(last=False)
+    return words
 
 
 def _framework_phrases() -> list[str]:
