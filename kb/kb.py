@@ -30,16 +30,21 @@ class IngestReport:
 
 
 class KnowledgeBase:
-    def __init__(self, home: str | os.PathLike | None = None):
+    def __init__(self, home: str | os.PathLike | None = None, index: Index | None = None):
+        """`index`: an Index of the same home to share (the web app gives every thread its
+        own store connection, as SQLite wants, and one index, whose memoised search tables
+        all threads then share)."""
         self.home = resolve_home(home)
         self.store = Store(self.home / DB_NAME)
-        self.index = Index(self.home)
+        self.index = index or Index(self.home)
         if self.index.needs_rebuild():
             # A new home, or an index left by an older version: the database has it all.
             self.reindex()
 
     def close(self) -> None:
+        """Close the store and the calling thread's index searcher."""
         self.store.close()
+        self.index.close()
 
     # -- ingest -----------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | os.PathLike], force: bool = False,

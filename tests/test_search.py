@@ -261,3 +261,31 @@ def test_fast_paths_agree_with_whoosh(index):
     for text in ["care NOT leavers", "PLO letters", '"personal adviser" OR caseloads', "foster AND stable"]:
         q = parse(text).query
         assert docsets.to_ids(docsets.of_query(snap, q)) == set(snap.searcher.docs_for_query(q))
+
+
+def test_phrase_sets_agree_with_whoosh_on_the_bundled_corpus(tmp_path):
+    """Every pair and triple of neighbouring words in some paragraphs, and phrases whose
+    words occur apart or out of order, match what Whoosh's own phrase matching does."""
+    from whoosh import query as wq
+
+    from indexer.index import text_analyzer
+    from kb.corpus import bundled_files
+    from kb.kb import KnowledgeBase
+    from kb.search import docsets
+
+    kb = KnowledgeBase(tmp_path)
+    kb.ingest(bundled_files())
+    snap = kb.index.snapshot()
+    phrases = {("child", "care"), ("care", "child"), ("social", "worker", "visit"), ("care", "care"),
+               ("leader", "know"), ("plan", "child")}
+    for row in list(kb.store.paragraphs(include_boilerplate=False))[::40]:
+        words = [t.text for t in text_analyzer()(row["text"])]
+        phrases.update(tuple(words[i:i + n]) for n in (2, 3) for i in range(0, len(words) - n, 7))
+    matched = 0
+    for words in sorted(phrases):
+        q = wq.Phrase("text", list(words))
+        ours = docsets.to_ids(docsets.of_query(snap, q))
+        assert ours == set(snap.searcher.docs_for_query(q)), words
+        matched += bool(ours)
+    assert matched > 100
+    kb.close()

@@ -412,3 +412,24 @@ def test_the_evidence_snapshot_follows_writes_from_the_app_and_from_outside(app,
     outside = state.snapshot()
     assert outside is not patched
     assert pid in [i["paragraph_id"] for i in outside.criterion("cl.eet", EvidenceFilter()).by_stance("strength")]
+
+
+def test_threads_share_one_index_and_a_change_warms_its_search_tables(tmp_path):
+    import threading
+
+    from web.state import AppState
+
+    state = AppState(tmp_path)
+    state.warm_after_changes = True
+    with state.writing() as change:
+        _, doc_id = state.kb().ingest_bytes(INSPECTION.encode(), "northshire-ilacs-2024.txt")
+        change.doc_ids.add(doc_id)
+    state.warm_search().result(timeout=60)
+    other = []
+    thread = threading.Thread(target=lambda: (other.append(state.kb()), state.close()))
+    thread.start()
+    thread.join()
+    assert other[0] is not state.kb() and other[0].index is state.kb().index
+    memo = state.kb().index.snapshot().memo
+    assert {"facets", "spelling", "restatements", ("lengths", "text")} <= memo.keys()
+    state.close()

@@ -24,6 +24,8 @@ def serve(home, host: str = "127.0.0.1", port: int = 5000) -> int:
     if added:
         print(f"Loaded the {added} bundled documents into {state.home}", file=sys.stderr)
     documents = len(state.snapshot().documents)   # built now, so the first page is quick
+    state.warm_after_changes = True
+    state.warm_search()                            # and the first search, while it starts
     try:
         server = create_server(app, host=host, port=port, threads=THREADS, ident="kb")
     except OSError as e:

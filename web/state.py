@@ -17,8 +17,10 @@ page using it is done."""
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,7 +30,11 @@ from flask import abort, current_app
 from kb import framework
 from kb.evidence import CriterionEvidence, EvidenceFilter, gather, matches, newest_first
 from kb.home import resolve_home
+from indexer.index import Index
 from kb.kb import KnowledgeBase
+from kb.search import warm
+
+log = logging.getLogger(__name__)
 
 # Views kept per snapshot that are costly to make again (filtered evidence, a document's
 # rendered paragraphs, similar evidence): people come back to the same ones as they click about.
@@ -120,13 +126,21 @@ class AppState:
         self.home = resolve_home(home)
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self._index = Index(self.home)
         self._snapshot: Snapshot | None = None
         self._snapshot_lock = threading.Lock()
+        # `kb serve` turns this on: the search tables are then rebuilt in the background
+        # after every change (warm_search).
+        self.warm_after_changes = False
+        self._warmer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm")
+        self._warming: Future | None = None
+        self._warming_lock = threading.Lock()
 
     def kb(self) -> KnowledgeBase:
+        """The calling thread's knowledge base: its own store connection, the shared index."""
         kb = getattr(self._local, "kb", None)
         if kb is None:
-            kb = self._local.kb = KnowledgeBase(self.home)
+            kb = self._local.kb = KnowledgeBase(self.home, self._index)
         return kb
 
     def close(self) -> None:
@@ -153,6 +167,25 @@ class AppState:
                 if snap is not None and snap.key == before:
                     self._snapshot = snap.patched(store, after, change.doc_ids)
                     _freeze()
+        if self.warm_after_changes:
+            self.warm_search()
+
+    def warm_search(self) -> Future:
+        """Build the search tables of the index as it now is, in the background, so that
+        the next search does not wait for them (kb.search.warm). A request made while one
+        is still waiting to run shares it."""
+        with self._warming_lock:
+            if self._warming is None or self._warming.running() or self._warming.done():
+                self._warming = self._warmer.submit(self._warm)
+            return self._warming
+
+    def _warm(self) -> None:
+        try:
+            warm(self.kb().index)
+        except Exception:      # only a head start: a search builds the tables anyway
+            log.exception("warming the search tables")
+        finally:
+            self.close()
 
     def snapshot(self) -> Snapshot:
         store = self.kb().store

@@ -27,7 +27,7 @@ from kb import framework
 from kb.search import docsets, facets, highlight, ranking, spelling
 from kb.search.query import ParsedQuery, acronym_of, analyse, parse
 
-__all__ = ["Hit", "Ranked", "SearchResult", "ranked_ids", "search"]
+__all__ = ["Hit", "Ranked", "SearchResult", "ranked_ids", "search", "warm"]
 
 MAX_LIMIT = 1000
 FILTERS_KEPT = 32        # docnum sets of recent filter combinations kept per index snapshot
@@ -124,6 +124,18 @@ def search(index: Index, query: str, *, judgement: str | None = None, criterion:
             result = retry
     result.did_you_mean = correction.query
     return result
+
+
+def warm(index: Index) -> None:
+    """Build the tables that every search of the current index state reads (the facet
+    sets, the spelling vocabulary, the field lengths, the restatements), so that the first
+    search after the index changes does not wait for them: about half a second on 300
+    documents. The web app runs it in the background after it starts and after each
+    change; a search that comes first builds them itself, as always."""
+    snapshot = index.snapshot()
+    facets.values(snapshot, "judgement")
+    spelling.vocabulary(snapshot)
+    ranking.warm(snapshot)
 
 
 @dataclass

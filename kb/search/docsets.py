@@ -72,6 +72,43 @@ def _all_words(snapshot: Snapshot, q: wq.Phrase) -> int:
     return mask
 
 
+def _side_by_side(snapshot: Snapshot, q: wq.Phrase, candidates: int) -> list[int]:
+    """The candidates in which the phrase's words stand side by side in order: what
+    Whoosh's Phrase with slop 1 matches, found by reading each word's positions in the
+    candidates alone (Whoosh's span matching took ten times as long: 0.3 s for "care
+    leavers" over 56,000 paragraphs)."""
+    wanted = sorted(to_ids(candidates))
+    reader = snapshot.searcher.reader()
+    decode = snapshot.searcher.schema[q.fieldname].format.decoder("positions")
+    places: list[dict[int, list[int]]] = []
+    for word in q.words:
+        m = reader.postings(q.fieldname, word)
+        found = {}
+        if 4 * len(wanted) >= reader.doc_frequency(q.fieldname, word):
+            # Most of the word's paragraphs are candidates: read its postings straight through.
+            chosen = set(wanted)
+            found = {d: decode(v) for d, v in m.all_items() if d in chosen}
+        else:
+            for d in wanted:
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                if m.is_active() and m.id() == d:
+                    found[d] = m.value_as("positions")
+        places.append(found)
+    out = []
+    for d in wanted:
+        starts = set(places[0].get(d, ()))
+        for offset, found in enumerate(places[1:], 1):
+            starts &= {p - offset for p in found.get(d, ())}
+            if not starts:
+                break
+        if starts:
+            out.append(d)
+    return out
+
+
 def _leaf(snapshot: Snapshot, q: wq.Query) -> int:
     memo: OrderedDict = snapshot.memo.setdefault("docsets", OrderedDict())
     if isinstance(q, wq.Term):
@@ -88,8 +125,15 @@ def _leaf(snapshot: Snapshot, q: wq.Query) -> int:
     if isinstance(q, wq.Term):
         reader = snapshot.searcher.reader()
         ids = reader.postings(q.fieldname, q.text).all_ids() if (q.fieldname, q.text) in reader else ()
-    elif isinstance(q, wq.Phrase) and not _all_words(snapshot, q):
-        ids = ()     # some paragraph must hold every word before positions are worth reading
+    elif isinstance(q, wq.Phrase):
+        # Only a paragraph that holds every word can hold the phrase.
+        candidates = _all_words(snapshot, q)
+        if not candidates:
+            ids = ()
+        elif q.slop == 1:
+            ids = _side_by_side(snapshot, q, candidates)
+        else:
+            ids = snapshot.searcher.docs_for_query(q)
     else:
         ids = snapshot.searcher.docs_for_query(q)
     mask = from_ids(ids) & live(snapshot)

@@ -55,6 +55,12 @@ def top(snapshot: Snapshot, q: wq.Query, allowed: set[int] | None, k: int) -> li
     return [(-neg, d) for neg, d in best]
 
 
+def warm(snapshot: Snapshot) -> None:
+    """Build the tables every ranking of this index state reads."""
+    _restatements(snapshot)
+    _lengths(snapshot, "text")
+
+
 def _restatements(snapshot: Snapshot) -> set[int]:
     """Docnums of inspectors' paragraphs without an Ofsted paragraph number."""
     ids = snapshot.memo.get("restatements")

@@ -39,7 +39,9 @@ class _Vocabulary:
     frequency: dict[str, int]
 
 
-def _vocabulary(snapshot: Snapshot) -> _Vocabulary:
+def vocabulary(snapshot: Snapshot) -> _Vocabulary:
+    """The words of the index (and of the framework's phrases) with how many paragraphs
+    use them, memoised for the index state."""
     vocab = snapshot.memo.get("spelling")
     if vocab is None:
         frequency: dict[str, int] = {}
@@ -98,7 +100,7 @@ def _framework_phrases() -> list[str]:
 
 def correct(snapshot: Snapshot, text: str) -> Correction | None:
     """The query with misspellings corrected, or None when every word looks right."""
-    vocab = _vocabulary(snapshot)
+    vocab = vocabulary(snapshot)
     replaced, unknown = {}, False
     for m in _WORD.finditer(text):
         typed = m.group(0)
