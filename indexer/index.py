@@ -352,12 +352,15 @@ def indexable(text: str | None, boilerplate: bool = False) -> bool:
 
 def document_fields(row: dict, analysed: dict[tuple, Analysed] | None = None) -> dict | None:
     """The Whoosh document for a store paragraph row, or None for boilerplate. The text
-    is taken from `analysed` (analysis_key -> Analysed) when it holds the row's key."""
+    field's analysis is taken from the row's "analysed" entry or from `analysed`
+    (analysis_key -> Analysed) when either was made from the row's key."""
     if not row.get("paragraph_id") or not indexable(row.get("text"), row.get("boilerplate")):
         return None
     text = row["text"]
     key = analysis_key(text, row.get("section"), row.get("title"))
-    done = analysed.get(key) if analysed else None
+    done = row.get("analysed") or (analysed.get(key) if analysed else None)
+    if done is not None and done.key != key:
+        done = None
     criteria_scores = row.get("criteria") or {}
     criteria_ids = [c for c, s in sorted(criteria_scores.items(), key=lambda kv: -(kv[1] or 0)) if (s or 0) > 0]
     fields_ = {

@@ -77,6 +77,12 @@ def analyse_paragraphs(paragraphs: list[Paragraph], title: str) -> dict[tuple, A
     return out
 
 
+def analyse_texts(keys: list[tuple]) -> list[Analysed]:
+    """The index's analysis of paragraphs given by their analysis_key (a rebuild hands a
+    document's worth to a worker)."""
+    return [analyse(*key) for key in keys]
+
+
 def tag_dict(t: Tags) -> dict:
     # Shallow: the Tags object is thrown away, so its lists and dicts need no copying
     # (dataclasses.asdict deep-copies them, a tenth of the cost of tagging).
@@ -84,18 +90,19 @@ def tag_dict(t: Tags) -> dict:
 
 
 class Workers:
-    """Worker processes that prepare documents while the caller stores earlier ones: one
-    per CPU for a batch of several files. They are forked, so they start with this
+    """Worker processes that prepare documents while the caller stores earlier ones (or,
+    for a rebuild of the index, analyse documents' text while the caller indexes earlier
+    ones): one per CPU for a batch of several documents. They are forked, so they start with this
     process's modules loaded; that is safe on Linux in a process that runs no other
     thread. Elsewhere, and for a single file, there are none, and a document is prepared
     when it is asked for."""
 
-    def __init__(self, files: int):
+    def __init__(self, documents: int):
         count = 1
         if sys.platform.startswith("linux") and threading.active_count() == 1:
-            count = min(files, len(os.sched_getaffinity(0)))
+            count = min(documents, len(os.sched_getaffinity(0)))
         self._pool = None
-        # How many files beyond the one being stored should be in the workers' hands.
+        # How many documents beyond the one in hand should be in the workers' hands.
         self.ahead = READ_AHEAD_PER_WORKER * count if count > 1 else 0
         if self.ahead:
             # Imported here: a single file, or an upload in the web app, has no use for them.
@@ -112,12 +119,20 @@ class Workers:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def start(self, data: bytes, source: str, path: str | None) -> Pending | None:
-        """Hand a document to a worker; None when there are no workers."""
+        """Hand a document to a worker to prepare; None when there are no workers."""
+        return self._submit(prepare, data, source, path)
+
+    def analyse(self, keys: list[tuple]) -> Pending | None:
+        """Hand paragraphs' text to a worker to analyse (analyse_texts); None when there
+        are no workers."""
+        return self._submit(analyse_texts, keys)
+
+    def _submit(self, fn, *args) -> Pending | None:
         if self._pool is None:
             return None
         from concurrent.futures.process import BrokenProcessPool
         try:
-            return Pending(self._pool.submit(prepare, data, source, path))
+            return Pending(self._pool.submit(fn, *args))
         except BrokenProcessPool:
             return None
 
@@ -131,14 +146,14 @@ def _start_worker() -> None:
 
 
 class Pending:
-    """A document being prepared by a worker."""
+    """Work in a worker's hands: a document being prepared, or text being analysed."""
 
     def __init__(self, future):
         self._future = future
 
-    def result(self) -> Prepared | None:
-        """The prepared document (raises ReadError), or None if the worker died (a reader
-        crashed the interpreter): then the caller prepares it itself."""
+    def result(self):
+        """The worker's result (a Prepared document: raises ReadError), or None if the
+        worker died (a reader crashed the interpreter): then the caller does the work."""
         from concurrent.futures.process import BrokenProcessPool
         try:
             return self._future.result()

@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from indexer.index import Index
+from indexer.index import Index, analysis_key
 from indexer.model import ReadError
 from indexer.pipeline import Pending, Prepared, Workers, prepare
 from indexer.readers import SUPPORTED, load_file
@@ -121,11 +123,36 @@ class KnowledgeBase:
         return para
 
     def reindex(self) -> int:
-        return self.index.rebuild(self.store.paragraphs(include_boilerplate=False))
+        """Rebuild the index from the store; returns paragraphs indexed. Worker processes
+        analyse the text of the documents ahead of the one being indexed."""
+        with Workers(self.store.counts()["documents"]) as workers:
+            return self.index.rebuild(_analysed_ahead(self.store.paragraphs(include_boilerplate=False), workers))
 
     def _rows(self, doc_ids: list[str]):
         for doc_id in doc_ids:
             yield from self.store.paragraphs(doc_id, include_boilerplate=False)
+
+
+def _analysed_ahead(rows: Iterable[dict], workers: Workers) -> Iterator[dict]:
+    """The rows (which come document by document), each document's text analysed by the
+    workers (row["analysed"]) a few documents ahead of the one yielded; without workers,
+    the rows as they are (the index analyses them)."""
+    ahead: deque = deque()
+    for _, same_doc in groupby(rows, key=itemgetter("doc_id")):
+        doc_rows = list(same_doc)
+        keys = [analysis_key(r["text"], r.get("section"), r.get("title")) for r in doc_rows]
+        ahead.append((doc_rows, workers.analyse(keys)))
+        if len(ahead) > workers.ahead:
+            yield from _with_analyses(*ahead.popleft())
+    while ahead:
+        yield from _with_analyses(*ahead.popleft())
+
+
+def _with_analyses(rows: list[dict], pending: Pending | None) -> list[dict]:
+    done = pending.result() if pending else None
+    for row, analysed in zip(rows, done or ()):
+        row["analysed"] = analysed
+    return rows
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:

@@ -63,6 +63,31 @@ def test_parallel_ingest_stores_and_indexes_what_serial_ingest_does(tmp_path, mo
     assert parallel.ingest(files).unchanged == serial_report.added
 
 
+def terms(kb):
+    """Every term of the index with its statistics and postings' weights, by paragraph."""
+    reader = kb.index.snapshot().searcher.reader()
+    pid = {d: reader.stored_fields(d)["paragraph_id"] for d in reader.all_doc_ids()}
+    out = []
+    for field, text in reader.all_terms():
+        m = reader.postings(field, text)
+        postings = sorted((pid.get(d, d), m.weight()) for d in m.all_ids())
+        info = reader.term_info(field, text)
+        out.append((field, text, info.weight(), info.doc_frequency(), postings))
+    return out
+
+
+def test_a_parallel_rebuild_indexes_what_a_serial_one_does(tmp_path, monkeypatch):
+    files = write_docs(tmp_path / "docs")
+    cpus(monkeypatch, 1)
+    kb = KnowledgeBase(tmp_path / "home")
+    kb.ingest(files)
+    indexed = kb.reindex()
+    serial = terms(kb)
+    cpus(monkeypatch, 2)
+    assert kb.reindex() == indexed == kb.store.counts()["paragraphs"] > 4
+    assert terms(kb) == serial and any(field == "words" for field, *_ in serial)
+
+
 def test_a_bad_file_fails_alone_in_a_parallel_batch(tmp_path, monkeypatch):
     files = write_docs(tmp_path / "docs")
     bad = tmp_path / "docs" / "broken.pdf"
