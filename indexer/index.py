@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from whoosh import formats, index as whoosh_index, scoring
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Tokenizer
@@ -42,6 +42,9 @@ from whoosh.writing import PostingPool, SegmentWriter
 
 from kb import framework
 from kb.home import INDEX_DIR
+
+if TYPE_CHECKING:
+    from indexer.pipeline import Pending
 
 # Bump when the schema or the analysis changes: an index of another version needs a rebuild.
 SCHEMA_VERSION = 5
@@ -352,15 +355,12 @@ def indexable(text: str | None, boilerplate: bool = False) -> bool:
 
 def document_fields(row: dict, analysed: dict[tuple, Analysed] | None = None) -> dict | None:
     """The Whoosh document for a store paragraph row, or None for boilerplate. The text
-    field's analysis is taken from the row's "analysed" entry or from `analysed`
-    (analysis_key -> Analysed) when either was made from the row's key."""
+    is taken from `analysed` (analysis_key -> Analysed) when it holds the row's key."""
     if not row.get("paragraph_id") or not indexable(row.get("text"), row.get("boilerplate")):
         return None
     text = row["text"]
     key = analysis_key(text, row.get("section"), row.get("title"))
-    done = row.get("analysed") or (analysed.get(key) if analysed else None)
-    if done is not None and done.key != key:
-        done = None
+    done = analysed.get(key) if analysed else None
     criteria_scores = row.get("criteria") or {}
     criteria_ids = [c for c, s in sorted(criteria_scores.items(), key=lambda kv: -(kv[1] or 0)) if (s or 0) > 0]
     fields_ = {
@@ -415,24 +415,39 @@ class Index:
     # -- writing -------------------------------------------------------------------------
     def rebuild(self, rows: Iterable[dict]) -> int:
         """Index `rows` into a new generation and switch to it; returns paragraphs indexed."""
+        return self.rebuild_in_parts([lambda: rows])
+
+    def rebuild_in_parts(self, parts: list[Callable[[], Iterable[dict]]],
+                         submit: Callable[..., Pending] | None = None) -> int:
+        """Index each part's rows (whole documents) into a segment of its own, in the order
+        of `parts`, and switch to the new generation that holds them all; returns
+        paragraphs indexed. With `submit` (indexer.pipeline.Workers.submit), each part is
+        written by a worker process, as Whoosh's multi-process writer writes its segments:
+        writing postings is the slow part of a rebuild, and it runs in Python."""
         with self._write_lock():
             gen_dir = self._new_generation_dir()
             try:
                 ix = whoosh_index.create_in(gen_dir, SCHEMA)
-                writer = _Writer(ix, limitmb=BULK_LIMIT_MB)
-                try:
-                    count = _add_rows(writer, rows)
-                except BaseException:
-                    writer.cancel()
-                    raise
-                writer.commit()
+                if submit is None:
+                    written = [_write_part(gen_dir, part) for part in parts]
+                else:
+                    pending = [submit(_write_part, gen_dir, part) for part in parts]
+                    # A part whose worker died is written here.
+                    written = [(p.result() if p else None) or _write_part(gen_dir, part)
+                               for p, part in zip(pending, parts)]
+                # One table of contents lists every part's segment; the parts' writers
+                # share this writer's temporary folder, which it removes.
+                writer = _Writer(ix)
+                writer._close_segment()
+                writer._commit_toc([segment for segment, _ in written if segment is not None])
+                writer._finish()
                 ix.close()
             except BaseException:
                 shutil.rmtree(gen_dir, ignore_errors=True)
                 raise
             self._point_to(gen_dir.name)
             self._remove_old_generations()
-        return count
+        return sum(count for _, count in written)
 
     def add_document(self, doc_id: str, rows: Iterable[dict]) -> int:
         """Replace a document's paragraphs with `rows`; returns paragraphs indexed."""
@@ -732,6 +747,22 @@ class _SegmentLengths:
 
     def close(self) -> None:
         self._reader.close()
+
+
+def _write_part(gen_dir: Path, rows_of: Callable[[], Iterable[dict]]) -> tuple[object | None, int]:
+    """Write the rows of one part of a rebuild into a segment of the index in `gen_dir`,
+    without committing it (Index.rebuild_in_parts lists it); returns (the segment, or
+    None when the part held nothing to index, paragraphs indexed)."""
+    writer = _Writer(whoosh_index.open_dir(gen_dir), _lk=False, limitmb=BULK_LIMIT_MB)
+    try:
+        count = _add_rows(writer, rows_of())
+        if not count:
+            writer._close_segment()
+            return None, 0
+        return writer._finalize_segment(), count
+    except BaseException:
+        writer._close_segment()
+        raise
 
 
 def _add_rows(writer, rows: Iterable[dict], analysed: dict[tuple, Analysed] | None = None) -> int:

@@ -77,12 +77,6 @@ def analyse_paragraphs(paragraphs: list[Paragraph], title: str) -> dict[tuple, A
     return out
 
 
-def analyse_texts(keys: list[tuple]) -> list[Analysed]:
-    """The index's analysis of paragraphs given by their analysis_key (a rebuild hands a
-    document's worth to a worker)."""
-    return [analyse(*key) for key in keys]
-
-
 def tag_dict(t: Tags) -> dict:
     # Shallow: the Tags object is thrown away, so its lists and dicts need no copying
     # (dataclasses.asdict deep-copies them, a tenth of the cost of tagging).
@@ -90,9 +84,8 @@ def tag_dict(t: Tags) -> dict:
 
 
 class Workers:
-    """Worker processes that prepare documents while the caller stores earlier ones (or,
-    for a rebuild of the index, analyse documents' text while the caller indexes earlier
-    ones): one per CPU for a batch of several documents. They are forked, so they start with this
+    """Worker processes that prepare documents while the caller stores earlier ones (or
+    write parts of a rebuilt index): one per CPU for a batch of several documents. They are forked, so they start with this
     process's modules loaded; that is safe on Linux in a process that runs no other
     thread. Elsewhere, and for a single file, there are none, and a document is prepared
     when it is asked for."""
@@ -102,8 +95,9 @@ class Workers:
         if sys.platform.startswith("linux") and threading.active_count() == 1:
             count = min(documents, len(os.sched_getaffinity(0)))
         self._pool = None
+        self.count = count if count > 1 else 0
         # How many documents beyond the one in hand should be in the workers' hands.
-        self.ahead = READ_AHEAD_PER_WORKER * count if count > 1 else 0
+        self.ahead = READ_AHEAD_PER_WORKER * self.count
         if self.ahead:
             # Imported here: a single file, or an upload in the web app, has no use for them.
             import multiprocessing
@@ -120,14 +114,10 @@ class Workers:
 
     def start(self, data: bytes, source: str, path: str | None) -> Pending | None:
         """Hand a document to a worker to prepare; None when there are no workers."""
-        return self._submit(prepare, data, source, path)
+        return self.submit(prepare, data, source, path)
 
-    def analyse(self, keys: list[tuple]) -> Pending | None:
-        """Hand paragraphs' text to a worker to analyse (analyse_texts); None when there
-        are no workers."""
-        return self._submit(analyse_texts, keys)
-
-    def _submit(self, fn, *args) -> Pending | None:
+    def submit(self, fn, *args) -> Pending | None:
+        """Hand `fn(*args)` to a worker; None when there are no workers."""
         if self._pool is None:
             return None
         from concurrent.futures.process import BrokenProcessPool
@@ -146,7 +136,7 @@ def _start_worker() -> None:
 
 
 class Pending:
-    """Work in a worker's hands: a document being prepared, or text being analysed."""
+    """Work in a worker's hands."""
 
     def __init__(self, future):
         self._future = future

@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 from collections import deque
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from indexer.index import Index, analysis_key
+from indexer.index import Index
 from indexer.model import ReadError
 from indexer.pipeline import Pending, Prepared, Workers, prepare
 from indexer.readers import SUPPORTED, load_file
@@ -123,36 +122,44 @@ class KnowledgeBase:
         return para
 
     def reindex(self) -> int:
-        """Rebuild the index from the store; returns paragraphs indexed. Worker processes
-        analyse the text of the documents ahead of the one being indexed."""
-        with Workers(self.store.counts()["documents"]) as workers:
-            return self.index.rebuild(_analysed_ahead(self.store.paragraphs(include_boilerplate=False), workers))
+        """Rebuild the index from the store; returns paragraphs indexed. With several CPUs
+        the documents are split into as many parts, each indexed by a worker process."""
+        sizes = self.store.paragraph_counts()
+        with Workers(len(sizes)) as workers:
+            if not workers.count:
+                return self.index.rebuild(self.store.paragraphs(include_boilerplate=False))
+            parts = [partial(_rows_of_documents, self.store.path, doc_ids)
+                     for doc_ids in _shares(sizes, workers.count)]
+            return self.index.rebuild_in_parts(parts, workers.submit)
 
     def _rows(self, doc_ids: list[str]):
         for doc_id in doc_ids:
             yield from self.store.paragraphs(doc_id, include_boilerplate=False)
 
 
-def _analysed_ahead(rows: Iterable[dict], workers: Workers) -> Iterator[dict]:
-    """The rows (which come document by document), each document's text analysed by the
-    workers (row["analysed"]) a few documents ahead of the one yielded; without workers,
-    the rows as they are (the index analyses them)."""
-    ahead: deque = deque()
-    for _, same_doc in groupby(rows, key=itemgetter("doc_id")):
-        doc_rows = list(same_doc)
-        keys = [analysis_key(r["text"], r.get("section"), r.get("title")) for r in doc_rows]
-        ahead.append((doc_rows, workers.analyse(keys)))
-        if len(ahead) > workers.ahead:
-            yield from _with_analyses(*ahead.popleft())
-    while ahead:
-        yield from _with_analyses(*ahead.popleft())
+def _shares(sizes: list[tuple[str, int]], n: int) -> list[list[str]]:
+    """The documents (doc_id, paragraphs) split into at most n runs, in order, of about
+    the same number of paragraphs."""
+    total = sum(size for _, size in sizes) or 1
+    shares: list[list[str]] = [[]]
+    done = 0
+    for doc_id, size in sizes:
+        if done >= total * len(shares) / n and len(shares) < n:
+            shares.append([])
+        shares[-1].append(doc_id)
+        done += size
+    return [share for share in shares if share]
 
 
-def _with_analyses(rows: list[dict], pending: Pending | None) -> list[dict]:
-    done = pending.result() if pending else None
-    for row, analysed in zip(rows, done or ()):
-        row["analysed"] = analysed
-    return rows
+def _rows_of_documents(db_path: Path, doc_ids: list[str]) -> Iterator[dict]:
+    """The indexable paragraphs of these documents, read through a connection of its own
+    (a worker process must not use its parent's)."""
+    store = Store(db_path)
+    try:
+        for doc_id in doc_ids:
+            yield from store.paragraphs(doc_id, include_boilerplate=False)
+    finally:
+        store.close()
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:

@@ -347,6 +347,12 @@ class Store:
                  "new": json.loads(r["new"]) if r["new"] else None} for r in rows]
 
     # -- aggregates -----------------------------------------------------------------
+    def paragraph_counts(self) -> list[tuple[str, int]]:
+        """(doc_id, indexable paragraphs) of every document, in doc_id order."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT d.doc_id, COUNT(p.paragraph_id) FROM documents d LEFT JOIN paragraphs p "
+            "ON p.doc_id = d.doc_id AND NOT p.boilerplate GROUP BY d.doc_id ORDER BY d.doc_id")]
+
     def counts(self) -> dict:
         docs = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         paras = self.db.execute("SELECT COUNT(*) FROM paragraphs WHERE NOT boilerplate").fetchone()[0]

@@ -69,10 +69,14 @@ def terms(kb):
     pid = {d: reader.stored_fields(d)["paragraph_id"] for d in reader.all_doc_ids()}
     out = []
     for field, text in reader.all_terms():
-        m = reader.postings(field, text)
-        postings = sorted((pid.get(d, d), m.weight()) for d in m.all_ids())
+        m, postings = reader.postings(field, text), []
+        while m.is_active():
+            postings.append((pid.get(m.id(), m.id()), round(m.weight(), 4)))
+            m.next()
+        postings.sort()
         info = reader.term_info(field, text)
-        out.append((field, text, info.weight(), info.doc_frequency(), postings))
+        # Weights are 32-bit floats summed segment by segment: equal to 4 places.
+        out.append((field, text, round(info.weight(), 4), info.doc_frequency(), postings))
     return out
 
 
@@ -148,3 +152,12 @@ def test_progress_is_reported_file_by_file_in_order(tmp_path, monkeypatch, n):
     seen = []
     KnowledgeBase(tmp_path / "home").ingest(files, progress=lambda i, total, name: seen.append((i, total, name)))
     assert seen == [(i, len(files), str(f)) for i, f in enumerate(files)] + [(len(files), len(files), "")]
+
+
+def test_a_rebuild_is_split_into_runs_of_about_the_same_size():
+    from kb.kb import _shares
+    sizes = [("a", 10), ("b", 10), ("c", 10), ("d", 10), ("e", 40), ("f", 0)]
+    assert _shares(sizes, 2) == [["a", "b", "c", "d"], ["e", "f"]]
+    assert _shares(sizes, 1) == [["a", "b", "c", "d", "e", "f"]]
+    assert _shares([("a", 5)], 2) == [["a"]]
+    assert sum(_shares(sizes, 4), []) == [d for d, _ in sizes]
