@@ -11,8 +11,8 @@ next without building again). Then it starts the server, requests every page onc
 it (first one request per page, timed as "first", then C clients x 5 rounds, not timed),
 and has C clients request each page R times (C x R x pages requests in all, nothing but
 127.0.0.1). Prints p50 and p95 per page (target: p95 under 100 ms) and, on a knowledge base
-it built (or with --probe), the time of the first page after a change, when the evidence
-snapshot is rebuilt."""
+it built (or with --probe), the time of the first page after a correction made outside
+the server, when the evidence snapshot re-reads the documents the change touched."""
 from __future__ import annotations
 
 import argparse
@@ -181,7 +181,7 @@ def main() -> int:
             times = measure(port, targets, args.clients, args.rounds)
             report(times, warm, args.clients)
             if built or args.probe:
-                print(f"first dashboard after a correction (evidence snapshot rebuilt): "
+                print(f"first dashboard after a correction made outside the app: "
                       f"{rebuild_time(home, port):.0f} ms")
         finally:
             server.terminate()

@@ -85,6 +85,13 @@ def newest_first(item: dict) -> tuple:
     return item.get("date") or "", -(item.get("number") or 0)
 
 
+def store_order(item: dict) -> tuple[str, int]:
+    """Sort key: the order the store reads paragraphs in (document, then place in it),
+    which `newest_first` keeps among items of the same date and number."""
+    doc_id, _, seq = item["paragraph_id"].rpartition(":")
+    return doc_id, int(seq)
+
+
 def gather(rows: Iterable[dict], target: str, f: EvidenceFilter | None = None) -> list[CriterionEvidence]:
     """Evidence for a judgement (every criterion of it, then untagged-to-criterion items) or
     for one criterion, newest first within each group. `rows` are stored paragraphs

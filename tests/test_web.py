@@ -433,3 +433,36 @@ def test_threads_share_one_index_and_a_change_warms_its_search_tables(tmp_path):
     memo = state.kb().index.snapshot().memo
     assert {"facets", "spelling", "restatements", ("lengths", "text")} <= memo.keys()
     state.close()
+
+
+def test_changes_made_outside_the_app_patch_the_evidence_snapshot(tmp_path, monkeypatch):
+    """`kb ingest`, `kb tag` or `kb remove` run beside the app: the next page reads only the
+    documents they touched, and sees what a full read would."""
+    from kb.kb import KnowledgeBase
+    from kb.store import Correction
+    from web.state import AppState, Snapshot
+
+    state = AppState(tmp_path)
+    kb = state.kb()
+    for n in range(8):
+        kb.ingest_bytes(INSPECTION.replace("Northshire", f"Shire{n}").encode(), f"shire{n}-ilacs-2024.txt")
+    first = state.snapshot()
+    outside = KnowledgeBase(tmp_path)
+    _, added = outside.ingest_bytes(SELF_EVALUATION.encode(), "northshire-self-evaluation-2024-25.md")
+    outside.remove(first.documents[0]["doc_id"])
+    pid = next(p for p in outside.store.paragraphs(first.documents[1]["doc_id"]) if not p["boilerplate"])["paragraph_id"]
+    outside.correct(pid, Correction(stance="development"), "someone at the command line")
+    outside.close()
+
+    def no_full_read(*args):
+        raise AssertionError("read everything again")
+    monkeypatch.setattr(Snapshot, "read", no_full_read)
+    patched = state.snapshot()
+    monkeypatch.undo()
+    full = Snapshot.read(state.kb().store, patched.key)
+    assert [d["doc_id"] for d in patched.documents] == [d["doc_id"] for d in full.documents]
+    assert added in patched.by_doc and first.documents[0]["doc_id"] not in patched.by_doc
+    for jid, groups in full.evidence.items():
+        assert [[(i["paragraph_id"], i["stance"]) for i in g.items] for g in groups] == \
+               [[(i["paragraph_id"], i["stance"]) for i in g.items] for g in patched.evidence[jid]]
+    state.close()

@@ -28,7 +28,7 @@ from pathlib import Path
 from flask import abort, current_app
 
 from kb import framework
-from kb.evidence import CriterionEvidence, EvidenceFilter, gather, matches, newest_first
+from kb.evidence import CriterionEvidence, EvidenceFilter, gather, matches, newest_first, store_order
 from kb.home import resolve_home
 from indexer.index import Index
 from kb.kb import KnowledgeBase
@@ -74,7 +74,9 @@ class Snapshot:
                 kept = [i for i in g.items if i["doc_id"] not in doc_ids]
                 new = added.pop(g.criterion.id if g.criterion else None, [])
                 if new:
-                    kept = sorted(kept + new, key=newest_first, reverse=True)
+                    # In the order a full read gives: store order, then newest first.
+                    kept = sorted(kept + new, key=store_order)
+                    kept.sort(key=newest_first, reverse=True)
                 merged.append(replace(g, items=kept))
             merged += [CriterionEvidence(None, items) for items in added.values()]   # a first loose item
             evidence[jid] = [g for g in merged if g.criterion is not None or g.items]
@@ -196,7 +198,12 @@ class AppState:
         with self._snapshot_lock:
             snap = self._snapshot
             if snap is None or snap.key != key:
-                snap = self._snapshot = Snapshot.read(store, key)
+                changed = _changed_since(store, snap) if snap is not None else None
+                if changed is None:
+                    snap = Snapshot.read(store, key)
+                else:
+                    snap = snap.patched(store, key, changed)
+                self._snapshot = snap
                 _freeze()
         return snap
 
@@ -205,6 +212,21 @@ def _freeze() -> None:
     """Collect what garbage there is, then keep everything alive now out of later collections."""
     gc.collect()
     gc.freeze()
+
+
+def _changed_since(store, snap: Snapshot) -> set[str] | None:
+    """The documents changed since `snap` was taken, by this app or another process:
+    added, replaced or removed (their ingested_at differs), or with corrections or tag
+    history since. None when so many changed that reading everything again is quicker."""
+    now = {d["doc_id"]: d["ingested_at"] for d in store.documents()}
+    then = {d["doc_id"]: d["ingested_at"] for d in snap.documents}
+    changed = {doc_id for doc_id in now.keys() | then.keys() if now.get(doc_id) != then.get(doc_id)}
+    _, _, _, corrected_at, history_id, _ = snap.key
+    changed.update(r[0] for r in store.db.execute(
+        "SELECT DISTINCT doc_id FROM history WHERE id > ?", (history_id or 0,)))
+    changed.update(r[0] for r in store.db.execute(
+        "SELECT DISTINCT doc_id FROM corrections WHERE at >= ?", (corrected_at or "",)))
+    return changed if len(changed) <= len(now) // 2 else None
 
 
 def _signature(db) -> tuple:
