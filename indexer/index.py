@@ -467,8 +467,9 @@ class Index:
     def batch(self, rows_of: Callable[[list[str]], Iterable[dict]]) -> Iterator[Callable[..., None]]:
         """Replace documents one at a time, in one commit at the end that leaves the
         index as `add_documents` on all of them would: yields `replace(doc_id, analysed)`,
-        which indexes `rows_of([doc_id])` at once, so that each document is analysed while the
-        caller prepares the next. The write lock is taken at the first replacement and
+        which indexes `rows_of([doc_id])` at once (its text analysed already when
+        `analysed` holds it), so that each document is indexed while the caller prepares
+        the next. The write lock is taken at the first replacement and
         held to the end."""
         batch = _Batch(self, rows_of)
         try:

@@ -85,10 +85,10 @@ def tag_dict(t: Tags) -> dict:
 
 class Workers:
     """Worker processes that prepare documents while the caller stores earlier ones (or
-    write parts of a rebuilt index): one per CPU for a batch of several documents. They are forked, so they start with this
-    process's modules loaded; that is safe on Linux in a process that runs no other
-    thread. Elsewhere, and for a single file, there are none, and a document is prepared
-    when it is asked for."""
+    write the parts of a rebuilt index): one per CPU for a batch of several documents.
+    They are forked, so they start with this process's modules loaded; that is safe on
+    Linux in a process that runs no other thread. Elsewhere, and for a single document,
+    there are none, and the caller does the work itself."""
 
     def __init__(self, documents: int):
         count = 1
