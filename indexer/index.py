@@ -234,20 +234,27 @@ def _word_pattern(word: str) -> tuple[str, str]:
     return base, re.escape(base) + suffix + "(?:['\u2019]s)?"
 
 
-def _phrase_pattern(phrase: str) -> tuple[str, re.Pattern]:
+def _phrase_pattern(phrase: str) -> tuple[str, str]:
     """(base, regex) for a phrase in running text whatever its case, plurals, hyphens or
     commas ("pre-proceedings" ~ "pre proceedings", "letter" ~ "letters"). The base, the
     longest word's, is in every match: a cheap test before running the regex."""
     words = [_word_pattern(w) for w in re.findall(r"[a-z0-9]+", re.sub(r"['\u2019]s\b", "", phrase.lower()))]
     regex = r"(?<!\w)" + r"[\s\-\u2013\u2014,/]+".join(p for _, p in words) + r"(?!\w)"
-    return max((b for b, _ in words), key=len), re.compile(regex, re.IGNORECASE)
+    return max((b for b, _ in words), key=len), regex
+
+
+@lru_cache(maxsize=None)
+def _phrase_regex(regex: str) -> re.Pattern:
+    # Compiled when a text first holds the phrase's base: a worker that reads a few
+    # documents needs few of the glossary's phrases, and compiling all took 25 ms.
+    return re.compile(regex, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class _Glossary:
     expansions: dict[str, tuple[str, ...]]           # acronym as written -> its expansions
     acronym_re: re.Pattern                           # acronyms as written in text, plurals too
-    expansion_res: tuple[tuple[str, re.Pattern, str], ...]   # (base, phrase regex, acronym)
+    expansion_res: tuple[tuple[str, str, str], ...]  # (base, phrase regex, acronym)
 
 
 @lru_cache(maxsize=1)
@@ -277,9 +284,9 @@ def glossary_aliases(text: str) -> list[tuple[str, str]]:
         for e in g.expansions[acronym]:
             pairs.setdefault((acronym.lower(), e.lower()), (acronym, e))
     lowered = text.lower()
-    for base, pattern, acronym in g.expansion_res:
+    for base, regex, acronym in g.expansion_res:
         if base in lowered:
-            m = pattern.search(text)
+            m = _phrase_regex(regex).search(text)
             if m:
                 pairs.setdefault((m.group(0).lower(), acronym.lower()), (m.group(0), acronym))
     return list(pairs.values())

@@ -116,5 +116,5 @@ def test_pattern_set_finds_required_texts_that_overlap_or_nest():
 def test_pattern_set_always_runs_a_pattern_with_no_required_text():
     screened = PatternSet([r"\d+", r"timely"])
     assert screened.candidates("no numbers here") == [0]
-    assert [screened.compiled[i].search("seen in 3 days") is not None
+    assert [screened.pattern(i).search("seen in 3 days") is not None
             for i in screened.candidates("seen in 3 days")] == [True]

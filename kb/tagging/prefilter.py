@@ -130,10 +130,12 @@ def _branch_requires(branch: str) -> tuple[str, ...]:
 class PatternSet:
     """Regular expressions in a fixed order, each run only on a text that holds one of
     its required texts. Which required texts a text holds is found in one pass of a
-    regex built as a trie of them all."""
+    regex built as a trie of them all. Each expression is compiled when a text first
+    needs it: a process that tags a few documents never needs many of them."""
 
     def __init__(self, patterns: list[str] | tuple[str, ...]):
-        self.compiled = [re.compile(p) for p in patterns]
+        self._sources = list(patterns)
+        self._compiled: list[re.Pattern | None] = [None] * len(patterns)
         self._needing: dict[str, list[int]] = {}   # required text -> numbers of the patterns
         self._always: list[int] = []               # patterns with no required text
         for i, p in enumerate(patterns):
@@ -147,6 +149,13 @@ class PatternSet:
         self._finder = re.compile("(?=(" + _trie(sorted(self._needing)) + "))")
         self._within = {t: [t[:n] for n in range(1, len(t) + 1) if t[:n] in self._needing]
                         for t in self._needing}
+
+    def pattern(self, i: int) -> re.Pattern:
+        """Expression number i, compiled."""
+        compiled = self._compiled[i]
+        if compiled is None:
+            compiled = self._compiled[i] = re.compile(self._sources[i])
+        return compiled
 
     def candidates(self, text: str) -> list[int]:
         """Numbers of the patterns that may match `text`, in their order."""

@@ -88,9 +88,9 @@ class _Cue(NamedTuple):
 def _find(table: _CueTable, clause: str) -> list[_Cue]:
     """Cue matches, less any that lie inside a longer match ("not sufficient" within
     "not sufficiently") or repeat an earlier one's span: one phrase counts once."""
-    compiled, weights = table.patterns.compiled, table.weights
+    patterns, weights = table.patterns, table.weights
     found = [_Cue(m.start(), m.end(), weights[i], m.group(0))
-             for i in table.patterns.candidates(clause) for m in compiled[i].finditer(clause)]
+             for i in patterns.candidates(clause) for m in patterns.pattern(i).finditer(clause)]
 
     def covered(i: int, c: _Cue) -> bool:
         return any(o.start <= c.start and c.end <= o.end and (o.end - o.start > c.end - c.start or j < i)
@@ -212,7 +212,7 @@ def sentence_stance(sentence: str, doc_type: str | None = None) -> tuple[str, li
     if whole.development >= 1 and not whole.strength:
         return "development", found
     _, _, context = _compiled()
-    described = [m.group(0) for i in context.candidates(text) for m in (context.compiled[i].search(text),) if m]
+    described = [m.group(0) for i in context.candidates(text) for m in (context.pattern(i).search(text),) if m]
     authority = doc_type is not None and doc_type not in framework.INSPECTOR_DOC_TYPES
     if described or authority or cues.FIGURE.search(text) or len(cues.NUMBER.findall(text)) >= 2:
         return "context", found + described
