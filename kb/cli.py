@@ -123,9 +123,19 @@ def non_negative_int(v: str) -> int:
     return n
 
 
-def open_kb(args):
+def open_kb(args, rebuild: bool = True):
+    """The knowledge base at --home; its index rebuilt first if it is missing or from an
+    older version (saying so when there are documents to index), unless `rebuild` is off."""
     from kb.kb import KnowledgeBase
-    return KnowledgeBase(args.home)
+    kb = KnowledgeBase(args.home, rebuild=False)
+    if rebuild and kb.index.needs_rebuild():
+        counts = kb.store.counts()
+        if counts["documents"]:
+            print(f"Rebuilding the search index of {counts['documents']} documents "
+                  f"({counts['paragraphs']} paragraphs): it is missing or from another version of kb…",
+                  file=sys.stderr, flush=True)
+        kb.reindex()
+    return kb
 
 
 def find_doc(kb, ref: str) -> dict:
@@ -224,7 +234,7 @@ def cmd_remove(args) -> int:
 
 
 def cmd_reindex(args) -> int:
-    kb = open_kb(args)
+    kb = open_kb(args, rebuild=False)
     n = kb.reindex()
     print(f"index rebuilt: {n} paragraphs")
     return 0

@@ -31,14 +31,16 @@ class IngestReport:
 
 
 class KnowledgeBase:
-    def __init__(self, home: str | os.PathLike | None = None, index: Index | None = None):
+    def __init__(self, home: str | os.PathLike | None = None, index: Index | None = None,
+                 rebuild: bool = True):
         """`index`: an Index of the same home to share (the web app gives every thread its
         own store connection, as SQLite wants, and one index, whose memoised search tables
-        all threads then share)."""
+        all threads then share). `rebuild`: rebuild the index now if it is missing or
+        from an older version (else the caller does, or gets IndexUnavailable)."""
         self.home = resolve_home(home)
         self.store = Store(self.home / DB_NAME)
         self.index = index or Index(self.home)
-        if self.index.needs_rebuild():
+        if rebuild and self.index.needs_rebuild():
             # A new home, or an index left by an older version: the database has it all.
             self.reindex()
 

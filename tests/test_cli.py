@@ -170,3 +170,24 @@ def test_classify_contract(capsys, monkeypatch):
     assert code == 1 and "line 2" in err
     assert got["a"]["judgement"] == "care-leavers" and got["b"]["stance"] == "development"
     assert set(got["a"]) >= {"id", "judgement", "judgements", "criteria", "stance"}
+
+
+def test_an_index_from_another_version_is_rebuilt_once_and_said(capsys, home, docs):
+    from pathlib import Path
+
+    from indexer.index import POINTER_FILE, SCHEMA_VERSION
+    from kb.home import INDEX_DIR
+
+    assert main(["--home", home, "ingest", str(docs)]) == 0
+    pointer = Path(home) / INDEX_DIR / POINTER_FILE
+    name = pointer.read_text().split()[0]
+    pointer.write_text(f"{name} {SCHEMA_VERSION - 1}\n")        # as an older kb left it
+    capsys.readouterr()
+    assert main(["--home", home, "docs"]) == 0
+    out, err = capsys.readouterr()
+    assert "Rebuilding the search index of" in err and "Exampleshire" in out
+    assert pointer.read_text().split()[1] == str(SCHEMA_VERSION)
+    pointer.write_text(f"{name} {SCHEMA_VERSION - 1}\n")
+    assert main(["--home", home, "reindex"]) == 0
+    out, err = capsys.readouterr()
+    assert "Rebuilding" not in err and "index rebuilt:" in out    # rebuilt once, by the command
