@@ -124,18 +124,14 @@ def non_negative_int(v: str) -> int:
 
 
 def open_kb(args, rebuild: bool = True):
-    """The knowledge base at --home; its index rebuilt first if it is missing or from an
-    older version (saying so when there are documents to index), unless `rebuild` is off."""
+    """The knowledge base at --home; its index rebuilt first if it is missing or from
+    another version (saying so on stderr), unless `rebuild` is off."""
     from kb.kb import KnowledgeBase
-    kb = KnowledgeBase(args.home, rebuild=False)
-    if rebuild and kb.index.needs_rebuild():
-        counts = kb.store.counts()
-        if counts["documents"]:
-            print(f"Rebuilding the search index of {counts['documents']} documents "
-                  f"({counts['paragraphs']} paragraphs): it is missing or from another version of kb…",
-                  file=sys.stderr, flush=True)
-        kb.reindex()
-    return kb
+    return KnowledgeBase(args.home, rebuild=rebuild, notice=say)
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def find_doc(kb, ref: str) -> dict:

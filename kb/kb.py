@@ -32,16 +32,21 @@ class IngestReport:
 
 class KnowledgeBase:
     def __init__(self, home: str | os.PathLike | None = None, index: Index | None = None,
-                 rebuild: bool = True):
+                 rebuild: bool = True, notice: Callable[[str], None] | None = None):
         """`index`: an Index of the same home to share (the web app gives every thread its
         own store connection, as SQLite wants, and one index, whose memoised search tables
         all threads then share). `rebuild`: rebuild the index now if it is missing or
-        from an older version (else the caller does, or gets IndexUnavailable)."""
+        from another version (else the caller does), first telling `notice` when there
+        are documents to index."""
         self.home = resolve_home(home)
         self.store = Store(self.home / DB_NAME)
         self.index = index or Index(self.home)
         if rebuild and self.index.needs_rebuild():
-            # A new home, or an index left by an older version: the database has it all.
+            # A new home, or an index left by another version: the database has it all.
+            counts = self.store.counts()
+            if notice and counts["documents"]:
+                notice(f"Rebuilding the search index of {counts['documents']} documents "
+                       f"({counts['paragraphs']} paragraphs): it is missing or from another version of kb…")
             self.reindex()
 
     def close(self) -> None:

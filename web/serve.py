@@ -16,10 +16,8 @@ THREADS = 4
 def serve(home, host: str = "127.0.0.1", port: int = 5000) -> int:
     app = create_app(home)
     state = app.extensions["kb_state"]
-    kb = state.kb()
-    if kb.index.needs_rebuild() and kb.store.counts()["documents"]:
-        print("Rebuilding the search index…", file=sys.stderr)
-        kb.reindex()
+    state.notice = lambda message: print(message, file=sys.stderr, flush=True)
+    kb = state.kb()          # rebuilds an index that is missing or from another version
     added = load_if_empty(kb)
     if added:
         print(f"Loaded the {added} bundled documents into {state.home}", file=sys.stderr)

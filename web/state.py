@@ -22,6 +22,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -134,6 +135,8 @@ class AppState:
         # `kb serve` turns this on: the search tables are then rebuilt in the background
         # after every change (warm_search).
         self.warm_after_changes = False
+        # Told when opening the knowledge base rebuilds its index (kb serve prints it).
+        self.notice: Callable[[str], None] | None = None
         self._warmer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm")
         self._warming: Future | None = None
         self._warming_lock = threading.Lock()
@@ -142,7 +145,7 @@ class AppState:
         """The calling thread's knowledge base: its own store connection, the shared index."""
         kb = getattr(self._local, "kb", None)
         if kb is None:
-            kb = self._local.kb = KnowledgeBase(self.home, self._index)
+            kb = self._local.kb = KnowledgeBase(self.home, self._index, notice=self.notice)
         return kb
 
     def close(self) -> None:
