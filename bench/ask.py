@@ -21,15 +21,13 @@ import json
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.search import knowledge_base, load_queries, percentile  # noqa: E402
 from kb.assistant import ask  # noqa: E402
-from kb.corpus import bundled_files  # noqa: E402
-from kb.kb import KnowledgeBase  # noqa: E402
 from kb.tagging.text import normalise  # noqa: E402
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "ask_questions.jsonl"
@@ -37,10 +35,6 @@ DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "ask_questions.jsonl"
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", normalise(text).lower()).strip()
-
-
-def load(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
 def locate(kb, questions: list[dict]) -> dict[str, set[str]]:
@@ -54,12 +48,6 @@ def locate(kb, questions: list[dict]) -> dict[str, set[str]]:
             if key in text:
                 found[s].add(p["paragraph_id"])
     return found
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def run(kb, questions: list[dict], repeat: int) -> dict:
@@ -85,7 +73,7 @@ def run(kb, questions: list[dict], repeat: int) -> dict:
         "micro_recall": sum(r["cited"] for r in scored) / max(1, sum(r["expected"] for r in scored)),
         "macro_recall": statistics.mean(r["cited"] / r["expected"] for r in scored) if scored else 0.0,
         "enough_correct": sum(r["enough"] == r["expect_enough"] for r in rows),
-        "ms_median": statistics.median(times), "ms_p95": percentile(times, 0.95), "ms_max": max(times),
+        "ms_median": statistics.median(times), "ms_p95": percentile(times, 95), "ms_max": max(times),
         "timed_calls": len(times), "broken_snippets": broken, "rows": rows,
     }
 
@@ -114,13 +102,9 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="timed calls per question")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    questions = load(args.questions)
-    with tempfile.TemporaryDirectory() as tmp:
-        kb = KnowledgeBase(args.home or tmp)
-        if not args.home:
-            kb.ingest(bundled_files())
+    questions = load_queries(args.questions)
+    with knowledge_base(args.home) as kb:
         result = run(kb, questions, max(1, args.repeat))
-        kb.close()
     print(json.dumps(result, indent=1) if args.json else report(result))
     return 1 if result["broken_snippets"] else 0
 

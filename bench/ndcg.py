@@ -13,14 +13,13 @@ and for each kind of query (acronym, spelt, misspelt).
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import re
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-from bench.search import knowledge_base
+from bench.search import knowledge_base, load_queries
 from kb.search import search
 
 BENCH = Path(__file__).resolve().parent
@@ -29,11 +28,6 @@ K = 10
 
 def key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def load_queries(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def dcg(grades: list[int]) -> float:

@@ -62,6 +62,11 @@ def knowledge_base(home: str | None):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def load_queries(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
 def scaled(rows: list[dict], minimum: int) -> list[dict]:
     """`rows`, repeated under new document ids until there are at least `minimum`."""
     out, copy = list(rows), 1
@@ -157,8 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-paragraphs", type=int, default=5000)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args(argv)
-    with open(args.queries, encoding="utf-8") as f:
-        queries = [json.loads(line)["query"] for line in f if line.strip()]
+    queries = [q["query"] for q in load_queries(Path(args.queries))]
     cases = [(q, flt) for q in queries for flt in FILTERS]
     with knowledge_base(args.home) as kb:
         rows = scaled(list(kb.store.paragraphs(include_boilerplate=False)), args.min_paragraphs)

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kb.corpus import bundled_files  # noqa: E402
+from kb.home import DB_NAME  # noqa: E402
 from kb.kb import KnowledgeBase  # noqa: E402
 
 PLACES = ("Ashcombe", "Brackenford", "Calderwick", "Dunmere", "Eastholm", "Fernleigh", "Glenmouth",
@@ -190,7 +191,7 @@ def main() -> int:
 
 
 def has_documents(home: Path) -> bool:
-    if not (home / "kb.sqlite3").exists():
+    if not (home / DB_NAME).exists():
         return False
     kb = KnowledgeBase(home)
     count = kb.store.counts()["documents"]

@@ -28,6 +28,8 @@ _WORD_BEFORE = re.compile(r"\w+\Z")
 _WORD_AFTER = re.compile(r"\w+")
 _SUSPENDED = frozenset({"and", "or", "to"})
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")   # runs, and odd spaces: single spaces stay as they are
+# A paragraph's number, "12. ", with text after it (not "3.5", nor a lone "3.").
+PARAGRAPH_NUMBER = re.compile(r"^(\d{1,3})\.\s*(?=[^\d\s])")
 
 
 def normalise_chars(text: str) -> str:
@@ -62,6 +64,11 @@ def join_lines(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -
 def squash(text: str) -> str:
     """Collapse runs of spaces and trim."""
     return _SPACES.sub(" ", text).strip()
+
+
+def tidy(text: str) -> str:
+    """Characters normalised and runs of spaces collapsed; unlike clean(), lines stay apart."""
+    return squash(normalise_chars(text))
 
 
 def clean(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> str:

@@ -7,8 +7,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date as Date
+from itertools import islice
+from pathlib import Path
 
 from indexer.model import Block, Paragraph, RawDocument
+from kb.framework import INSPECTOR_DOC_TYPES
 
 INSPECTION_TYPES = ("ilacs-inspection", "sif-inspection")
 
@@ -17,8 +20,8 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
      "september", "october", "november", "december"))}
 _MONTHS.update({m[:3]: n for m, n in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december" \
-         r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+# Longest first: "september" is tried before "sept", and "sept" before "sep".
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+(\d{{4}})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|—|/|to)\s*((?:19|20)?\d{2})\b")
@@ -88,7 +91,7 @@ def describe(raw: RawDocument, paragraphs: list[Paragraph], source: str) -> DocM
         authority=_authority(opening, text),
         date=_date(opening, doc_type),
         period=_period(naming) if doc_type not in INSPECTION_TYPES else None,
-        grades=_grades(raw.blocks) if doc_type in INSPECTION_TYPES else {},
+        grades=_grades(raw.blocks, text) if doc_type in INSPECTION_TYPES else {},
     )
 
 
@@ -129,7 +132,7 @@ def _title(raw: RawDocument, paragraphs: list[Paragraph], source: str) -> str:
     for p in paragraphs:
         if not p.boilerplate and p.kind != "table":
             return _shorten(_plain(p.text), 100)
-    return os.path.splitext(os.path.basename(source))[0]
+    return Path(source).stem
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -164,14 +167,15 @@ _FILE_HINTS = (
 
 
 def _doc_type(naming: str, opening: str, text: str, source: str) -> str:
-    ofsted = _ofsted_type(opening.lower(), text.lower())
+    naming, opening, text = naming.lower(), opening.lower(), text.lower()
+    ofsted = _ofsted_type(opening, text)
     if ofsted:
         return ofsted
     scores = Counter()
     for doc_type, cue in _AUTHORITY_CUES.items():
         pattern = re.compile(cue)
-        scores[doc_type] = (10 * len(pattern.findall(naming.lower())) + 3 * len(pattern.findall(opening.lower()))
-                            + min(len(pattern.findall(text.lower())), 5))
+        scores[doc_type] = (10 * len(pattern.findall(naming)) + 3 * len(pattern.findall(opening))
+                            + sum(1 for _ in islice(pattern.finditer(text), 5)))
     best, score = scores.most_common(1)[0]
     if score >= 3:
         return best
@@ -248,7 +252,7 @@ def _plain_name(name: str) -> str | None:
 def _date(opening: str, doc_type: str) -> str | None:
     """An inspection report's publication date where it states one, else the last day of
     its inspection; any other document's labelled date, else its first full date."""
-    if doc_type in INSPECTION_TYPES or doc_type in ("focused-visit", "monitoring-visit", "jtai"):
+    if doc_type in INSPECTOR_DOC_TYPES:
         for label in (_PUBLISHED, _INSPECTION_DATES):
             for m in label.finditer(opening):
                 dates = _dates_in(opening[m.end():m.end() + 80])
@@ -292,11 +296,12 @@ def _period(opening: str) -> str | None:
 
 # -- grades ----------------------------------------------------------------------------------
 
-def _grades(blocks: list[Block]) -> dict[str, str]:
+def _grades(blocks: list[Block], text: str) -> dict[str, str]:
     """Judgement grades from the report's grade table; what it lacks (or all, when the table
     was not recognised) from section headings such as "The experiences and progress of care
     leavers: good", then from short paragraphs of that form, then from the words "Overall
-    effectiveness <grade>" anywhere. The first value found for a judgement stands."""
+    effectiveness <grade>" anywhere in `text`, the whole text made plain. The first value
+    found for a judgement stands."""
     grades: dict[str, str] = {}
     for b in blocks:
         if b.kind == "table" and b.rows:
@@ -313,8 +318,7 @@ def _grades(blocks: list[Block]) -> dict[str, str]:
             for judgement, grade in _graded_line(b.text):
                 grades.setdefault(judgement, grade)
     if "overall" not in grades:
-        m = re.search(r"overall effectiveness\s*:?\s*(" + _GRADE.pattern + r")", _plain(" ".join(
-            b.text for b in blocks)), re.I)
+        m = re.search(r"overall effectiveness\s*:?\s*(" + _GRADE.pattern + r")", text, re.I)
         if m:
             grades["overall"] = _normal_grade(m.group(1))
     return grades

@@ -10,14 +10,12 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, fields
-from pathlib import Path
 
 from indexer.index import Analysed, analyse, indexable
 from indexer.metadata import DocMeta, describe
 from indexer.model import Paragraph, RawDocument, ReadError
 from indexer.readers import read_bytes
 from indexer.segment import segment
-from kb.store import content_hash
 from kb.tagging import Tags, tag
 
 # Workers run at a lower priority than the process they prepare documents for, and
@@ -30,21 +28,11 @@ READ_AHEAD_PER_WORKER = 2
 class Prepared:
     source: str
     path: str | None
-    digest: str
     raw: RawDocument
     meta: DocMeta
     paragraphs: list[Paragraph]
     tags: list[dict]
     analysed: dict[tuple, Analysed]      # the index's analysis of the paragraphs' text
-
-    @property
-    def title(self) -> str:
-        return document_title(self.meta, self.source)
-
-
-def document_title(meta: DocMeta, source: str) -> str:
-    """The title a document is stored and indexed under."""
-    return meta.title or Path(source).stem
 
 
 def prepare(data: bytes, source: str, path: str | None = None) -> Prepared:
@@ -58,12 +46,12 @@ def prepare(data: bytes, source: str, path: str | None = None) -> Prepared:
             raise ReadError(f"{source} holds no text that could be evidence")
         meta = describe(raw, paragraphs, source)
         tags = [tag_dict(tag(p.text, section=p.section, doc_type=meta.doc_type, kind=p.kind)) for p in paragraphs]
-        analysed = analyse_paragraphs(paragraphs, document_title(meta, source))
+        analysed = analyse_paragraphs(paragraphs, meta.title)
     except ReadError:
         raise
     except Exception as e:
         raise ReadError(f"{source} could not be read: {type(e).__name__}: {e}") from None
-    return Prepared(source, path, content_hash(data), raw, meta, paragraphs, tags, analysed)
+    return Prepared(source, path, raw, meta, paragraphs, tags, analysed)
 
 
 def analyse_paragraphs(paragraphs: list[Paragraph], title: str) -> dict[tuple, Analysed]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.clean import ends_sentence, join_lines, normalise_chars, squash, vocabulary
+from indexer.clean import PARAGRAPH_NUMBER, ends_sentence, join_lines, tidy, vocabulary
 from indexer.model import PARAGRAPH_KINDS, Paragraph, RawDocument
-
-_NUMBER = re.compile(r"^(\d{1,3})\.\s*(?=[^\d\s])")
 
 # Text that is never evidence: Ofsted's closing page, licences, copyright, contact lines.
 _BOILERPLATE_START = re.compile(
@@ -41,7 +39,7 @@ def segment(raw: RawDocument) -> list[Paragraph]:
     after_heading = True   # no paragraph may be joined across a heading
     for block in raw.blocks:
         rows = _clean_rows(block.rows) if block.rows else None
-        text = "\n".join(" | ".join(r) for r in rows) if rows else _clean_text(block.text)
+        text = "\n".join(" | ".join(r) for r in rows) if rows else tidy(block.text)
         if not text:
             continue
         if block.kind == "heading":
@@ -66,12 +64,8 @@ def segment(raw: RawDocument) -> list[Paragraph]:
     return paragraphs
 
 
-def _clean_text(text: str) -> str:
-    return squash(normalise_chars(text))
-
-
 def _clean_rows(rows: list[list[str]]) -> list[list[str]] | None:
-    cleaned = [[_clean_text(cell) for cell in row] for row in rows]
+    cleaned = [[tidy(cell) for cell in row] for row in rows]
     cleaned = [row for row in cleaned if any(row)]
     return cleaned or None
 
@@ -92,7 +86,7 @@ def _number(paragraphs: list[Paragraph]) -> None:
     candidates = []
     for i, p in enumerate(paragraphs):
         if p.kind in ("paragraph", "list_item"):
-            m = _NUMBER.match(p.text)
+            m = PARAGRAPH_NUMBER.match(p.text)
             if m:
                 candidates.append((i, int(m.group(1)), m.end()))
     best_ending: dict[int, int] = {}          # number -> index in candidates of the best chain end

@@ -103,24 +103,21 @@ def add_filters(s: argparse.ArgumentParser) -> None:
     s.add_argument("--to", dest="date_to", metavar="DATE")
 
 
-def positive_int(v: str) -> int:
-    try:
-        n = int(v)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{v}' is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return n
+def _int_at_least(low: int):
+    """An argparse type: a whole number no less than `low`."""
+    def parse(v: str) -> int:
+        try:
+            n = int(v)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{v}' is not a whole number") from None
+        if n < low:
+            raise argparse.ArgumentTypeError(f"must be {low} or more")
+        return n
+    return parse
 
 
-def non_negative_int(v: str) -> int:
-    try:
-        n = int(v)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{v}' is not a whole number") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return n
+positive_int = _int_at_least(1)
+non_negative_int = _int_at_least(0)
 
 
 def open_kb(args, rebuild: bool = True):

@@ -24,15 +24,16 @@ class CriterionEvidence:
     items: list[dict] = field(default_factory=list)
 
     def by_stance(self, stance: str) -> list[dict]:
-        return [i for i in self.items if i["stance"] == stance or (i["stance"] == "mixed" and stance in ("strength", "development"))]
+        return [i for i in self.items if has_stance(i["stance"], stance)]
 
     def by_voice(self, voice: str) -> list[dict]:
         return [i for i in self.items if voice_of(i["doc_type"]) == voice]
 
-    @property
-    def latest_date(self) -> str | None:
-        dates = [i["date"] for i in self.items if i.get("date")]
-        return max(dates) if dates else None
+
+def has_stance(stance: str | None, wanted: str) -> bool:
+    """Whether a paragraph of this stance counts as `wanted`: a mixed one counts as both
+    strength and development."""
+    return stance == wanted or (stance == "mixed" and wanted in ("strength", "development"))
 
 
 def voice_of(doc_type: str) -> str:
@@ -54,7 +55,7 @@ def parse_target(target: str) -> tuple[str, str | None]:
 
 
 def matches(p: dict, f: EvidenceFilter) -> bool:
-    if f.stance and not (p["stance"] == f.stance or (p["stance"] == "mixed" and f.stance in ("strength", "development"))):
+    if f.stance and not has_stance(p["stance"], f.stance):
         return False
     if f.doc_type and p["doc_type"] != f.doc_type:
         return False
@@ -78,6 +79,12 @@ def evidence_items(p: dict) -> dict:
         "criteria": list(p.get("criteria") or {}), "sentences": p.get("sentences") or [],
         "tag_source": p.get("tag_source"), "voice": voice_of(p["doc_type"]),
     }
+
+
+def evidence_by_id(store, ids: list[str]) -> list[dict]:
+    """Evidence items of these paragraphs, in the order given, skipping ids no longer stored."""
+    found = store.paragraphs_by_id(ids)
+    return [evidence_items(found[i]) for i in ids if i in found]
 
 
 def newest_first(item: dict) -> tuple:
@@ -111,17 +118,12 @@ def gather(rows: Iterable[dict], target: str, f: EvidenceFilter | None = None) -
         if wording in seen:
             continue
         seen.add(wording)
+        # With a criterion asked for, `groups` holds only it, and nothing is loose.
         crits = [c for c in (p.get("criteria") or {}) if c in groups]
-        if cid:
-            if cid in crits:
-                groups[cid].items.append(evidence_items(p))
-            continue
-        if p.get("judgement") != jid and not crits:
-            continue
         if crits:
             for c in crits:
                 groups[c].items.append(evidence_items(p))
-        elif p.get("judgement") == jid:
+        elif not cid and p.get("judgement") == jid:
             loose.items.append(evidence_items(p))
     out = list(groups.values()) + ([loose] if loose.items else [])
     for g in out:

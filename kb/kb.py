@@ -113,7 +113,8 @@ class KnowledgeBase:
         prepared = loaded.prepared()
         earlier = same or (self.store.document_by_path(loaded.path) if loaded.path else None)
         doc_id = earlier["doc_id"] if earlier else self.store.new_doc_id(Path(loaded.name).stem)
-        self.store.save_document(_doc_record(doc_id, prepared), prepared.paragraphs, prepared.tags)
+        self.store.save_document(_doc_record(doc_id, prepared, loaded.digest),
+                                 prepared.paragraphs, prepared.tags)
         return ("replaced" if earlier else "added"), doc_id, prepared
 
     # -- other changes ----------------------------------------------------------------
@@ -201,11 +202,11 @@ class _Loaded:
         return prepared or prepare(self.data, self.name, self.path)
 
 
-def _doc_record(doc_id: str, prepared: Prepared) -> dict:
+def _doc_record(doc_id: str, prepared: Prepared, digest: str) -> dict:
     m = prepared.meta
     return {
-        "doc_id": doc_id, "title": prepared.title, "source": prepared.source,
-        "path": prepared.path, "content_hash": prepared.digest, "format": prepared.raw.format,
+        "doc_id": doc_id, "title": m.title, "source": prepared.source,
+        "path": prepared.path, "content_hash": digest, "format": prepared.raw.format,
         "doc_type": m.doc_type, "authority": m.authority, "date": m.date, "period": m.period,
         "pages": prepared.raw.pages, "grades": m.grades, "meta": prepared.raw.meta,
     }

@@ -223,10 +223,15 @@ class Store:
         at = now()
         for field in _TAG_FIELDS:
             if was[field] != now_[field]:
-                self.db.execute(
-                    "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
-                    " VALUES (?,?,?,?, 'tagger', 'auto', ?,?,?)",
-                    (pid, doc_id, fp, at, field, json.dumps(was[field]), json.dumps(now_[field])))
+                self._record(pid, doc_id, fp, at, "tagger", "auto", field, was[field], now_[field])
+
+    def _record(self, pid: str, doc_id: str, fp: str, at: str, who: str, source: str, field: str,
+                old, new) -> None:
+        """One line of a paragraph's history; the caller holds the transaction."""
+        self.db.execute(
+            "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (pid, doc_id, fp, at, who, source, field, json.dumps(old), json.dumps(new)))
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document and its paragraphs; its corrections and history stay, so that
@@ -297,11 +302,7 @@ class Store:
                     changes.append((field, old, new))
             # Accepting the tags as they stand is a decision too: it goes on record.
             for field, old, new in changes or [("confirmed", None, {f: new_values[f] for f in _TAG_FIELDS})]:
-                db.execute(
-                    "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
-                    " VALUES (?,?,?,?,?, 'person', ?,?,?)",
-                    (paragraph_id, para["doc_id"], para["fingerprint"], at, who, field,
-                     json.dumps(old), json.dumps(new)))
+                self._record(paragraph_id, para["doc_id"], para["fingerprint"], at, who, "person", field, old, new)
             self._apply_corrections(para["doc_id"], para["fingerprint"])
         return self.paragraph(paragraph_id)
 
@@ -327,21 +328,26 @@ class Store:
                 " (SELECT paragraph_id FROM paragraphs WHERE doc_id = ? AND fingerprint = ?)",
                 (*vals, doc_id, c["fingerprint"]))
 
+    def _identity(self, paragraph_id: str) -> tuple[str, str] | None:
+        """(doc_id, fingerprint) of a stored paragraph, the key its corrections and history use."""
+        row = self.db.execute("SELECT doc_id, fingerprint FROM paragraphs WHERE paragraph_id = ?",
+                              (paragraph_id,)).fetchone()
+        return (row["doc_id"], row["fingerprint"]) if row else None
+
     def correction(self, paragraph_id: str) -> dict | None:
-        para = self.paragraph(paragraph_id)
-        if para is None:
+        key = self._identity(paragraph_id)
+        if key is None:
             return None
-        row = self.db.execute("SELECT * FROM corrections WHERE doc_id = ? AND fingerprint = ?",
-                              (para["doc_id"], para["fingerprint"])).fetchone()
+        row = self.db.execute("SELECT * FROM corrections WHERE doc_id = ? AND fingerprint = ?", key).fetchone()
         return dict(row) if row else None
 
     def history(self, paragraph_id: str) -> list[dict]:
-        para = self.paragraph(paragraph_id)
-        if para is None:
+        key = self._identity(paragraph_id)
+        if key is None:
             raise KeyError(paragraph_id)
         rows = self.db.execute(
             "SELECT at, who, source, field, old, new FROM history WHERE doc_id = ? AND fingerprint = ?"
-            " ORDER BY id", (para["doc_id"], para["fingerprint"])).fetchall()
+            " ORDER BY id", key).fetchall()
         return [{"at": r["at"], "who": r["who"], "source": r["source"], "field": r["field"],
                  "old": json.loads(r["old"]) if r["old"] else None,
                  "new": json.loads(r["new"]) if r["new"] else None} for r in rows]

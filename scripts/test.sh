@@ -7,10 +7,7 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
 # The browser tests drive Debian's Chromium through Playwright (no browser download).
 if [ ! -x /usr/bin/chromium ]; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq chromium >/dev/null
-    else
-        sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null
-    fi
+    sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
 fi
 exec .venv/bin/python -m pytest "$@"

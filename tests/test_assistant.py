@@ -18,19 +18,13 @@ from kb.assistant.sentences import ITEM_KEYS, has_figure, sentence_items, when
 from kb.assistant.summarise import select
 from kb.assistant.themes import resolve
 from kb.cli import UserError
-from kb.corpus import bundled_files
-from kb.kb import KnowledgeBase
 
 HELD = ["Darlington", "Durham", "Northumberland"]
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    base = KnowledgeBase(tmp_path_factory.mktemp("kb"))
-    report = base.ingest(bundled_files())
-    assert report.ok, report.failed
-    yield base
-    base.close()
+def kb(bundled_kb):
+    return bundled_kb
 
 
 def assert_verbatim(kb, items):

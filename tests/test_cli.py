@@ -102,7 +102,7 @@ def test_docs_json_carries_metadata_and_grades(capsys, home, docs):
     assert set(report) >= {"doc_id", "title", "source", "doc_type", "authority", "date", "pages", "paragraphs", "grades"}
 
 
-def test_export_jsonl_and_csv(capsys, home, docs, tmp_path):
+def test_export_jsonl_and_csv(capsys, home, docs):
     run(capsys, "--home", home, "ingest", str(docs))
     code, out, _ = run(capsys, "--home", home, "export", "--format", "jsonl")
     records = [json.loads(line) for line in out.splitlines()]

@@ -5,24 +5,8 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer.index import SCHEMA, Index, _add_rows, analyse, segmented, text_parts
+from test_index import ROWS, row
 
-
-
-def row(pid, text, **kw):
-    doc_id, seq = pid.split(":")
-    base = {"paragraph_id": pid, "doc_id": doc_id, "seq": int(seq), "page": 1, "number": None, "section": [],
-            "kind": "paragraph", "text": text, "boilerplate": False, "judgement": "help-protection",
-            "criteria": {}, "stance": "context", "title": f"Title of {doc_id}", "doc_type": "self-evaluation",
-            "authority": "Testshire", "date": "2023-05-01"}
-    return {**base, **kw}
-
-
-ROWS = [
-    row("a:0", "Children in care are visited regularly by their social workers."),
-    row("a:1", "Care leavers have a personal adviser who stays in touch."),
-    row("a:2", "Open Government Licence text.", boilerplate=True),
-    row("b:0", "The LADO responds swiftly to allegations against professionals."),
-]
 MORE = ROWS + [
     row("c:0", "Return home interviews are timely; the IRO challenges drift.", number=3, page=2),
     row("c:1", "Personal education plans are not always updated.", criteria={"ic.education": 0.7}),
@@ -160,7 +144,7 @@ def test_analysis_matches_whoosh_on_the_bundled_corpus():
         for p in prepared.paragraphs:
             if p.boilerplate:
                 continue
-            done = analyse(p.text, p.section, prepared.title)
-            assert (done.postings, done.written) == whoosh_analysis(p.text, p.section, prepared.title), p.text[:80]
+            done = analyse(p.text, p.section, prepared.meta.title)
+            assert (done.postings, done.written) == whoosh_analysis(p.text, p.section, prepared.meta.title), p.text[:80]
             checked += 1
     assert checked > 900

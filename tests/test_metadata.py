@@ -1,6 +1,7 @@
 """describe(): title, type, authority, date, period and grades from a document's own text."""
 from indexer.metadata import DocMeta, describe
 from indexer.model import Block, RawDocument
+from indexer.readers.text import table_block
 from indexer.segment import segment
 
 
@@ -9,16 +10,12 @@ def meta_of(blocks, source="document.pdf", title=None) -> DocMeta:
     return describe(raw, segment(raw), source)
 
 
-def table(rows):
-    return Block("\n".join(" | ".join(r) for r in rows), "table", rows=rows)
-
-
 def ilacs_report(grade_rows, headings=()):
     return [
         Block("Inspection of Testshire local authority children\u2019s services", "heading", level=1),
         Block("Inspection dates: 10 October to 21 October 2022", "paragraph"),
         Block("Lead inspector: A. Person, His Majesty\u2019s Inspector", "paragraph"),
-        table([["Judgement", "Grade"]] + grade_rows),
+        table_block([["Judgement", "Grade"]] + grade_rows),
         Block("Children in Testshire receive a good service.", "paragraph"),
         *[Block(h, "heading", level=2) for h in headings],
         Block("1. The impact of leaders on social work practice with children and families is strong.", "paragraph"),
@@ -60,11 +57,11 @@ def test_sif_report_judgements_map_to_framework_ids_and_publication_date_wins():
         Block("Inspection date: 27 February 2018 to 22 March 2018", "paragraph"),
         Block("Report published: 21 May 2018", "paragraph"),
         Block("Children's services in Darlington require improvement to be good", "heading", level=2),
-        table([["1. Children who need help and protection", "Requires improvement to be good"],
-               ["2. Children looked after and achieving permanence", "Requires improvement to be good"],
-               ["2.1 Adoption performance", "Good"],
-               ["2.2 Experiences and progress of care leavers", "Good"],
-               ["3. Leadership, management and governance", "Inadequate"]]),
+        table_block([["1. Children who need help and protection", "Requires improvement to be good"],
+                     ["2. Children looked after and achieving permanence", "Requires improvement to be good"],
+                     ["2.1 Adoption performance", "Good"],
+                     ["2.2 Experiences and progress of care leavers", "Good"],
+                     ["3. Leadership, management and governance", "Inadequate"]]),
         Block("Overall effectiveness: good", "list_item"),   # a previous inspection, listed later
     ], source="darlington-2018.pdf", title="Darlington SIF report LI post FAC amendments final")
     assert meta.doc_type == "sif-inspection"

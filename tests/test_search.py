@@ -263,18 +263,15 @@ def test_fast_paths_agree_with_whoosh(index):
         assert docsets.to_ids(docsets.of_query(snap, q)) == set(snap.searcher.docs_for_query(q))
 
 
-def test_phrase_sets_agree_with_whoosh_on_the_bundled_corpus(tmp_path):
+def test_phrase_sets_agree_with_whoosh_on_the_bundled_corpus(bundled_kb):
     """Every pair and triple of neighbouring words in some paragraphs, and phrases whose
     words occur apart or out of order, match what Whoosh's own phrase matching does."""
     from whoosh import query as wq
 
     from indexer.index import text_analyzer
-    from kb.corpus import bundled_files
-    from kb.kb import KnowledgeBase
     from kb.search import docsets
 
-    kb = KnowledgeBase(tmp_path)
-    kb.ingest(bundled_files())
+    kb = bundled_kb
     snap = kb.index.snapshot()
     phrases = {("child", "care"), ("care", "child"), ("social", "worker", "visit"), ("care", "care"),
                ("leader", "know"), ("plan", "child")}
@@ -288,4 +285,3 @@ def test_phrase_sets_agree_with_whoosh_on_the_bundled_corpus(tmp_path):
         assert ours == set(snap.searcher.docs_for_query(q)), words
         matched += bool(ours)
     assert matched > 100
-    kb.close()

@@ -1,5 +1,6 @@
 """segment(): blocks of any format to paragraphs with trails, numbers and boilerplate marks."""
 from indexer.model import Block, RawDocument
+from indexer.readers.text import table_block
 from indexer.segment import segment
 
 
@@ -115,7 +116,7 @@ def test_committee_implications_with_nothing_to_say_are_boilerplate():
             ["Health and Well Being", "This report has implications for vulnerable children."]]
     paragraphs = segment(doc(
         para("The report updates members on progress since the inspection."),
-        Block("\n".join(" | ".join(r) for r in rows), "table", rows=rows),
+        table_block(rows),
         heading("Appendix 1: Implications", 2),
         heading("Legal Implications", 3),
         para("The framework helps the council carry out its statutory functions."),

@@ -270,7 +270,7 @@ def upload(client, data: bytes, name: str, **headers):
                        content_type="multipart/form-data", headers=headers)
 
 
-def test_upload_reads_the_file_then_opens_its_review(app, client):
+def test_upload_reads_the_file_then_opens_its_review(client):
     text = b"Audit of care planning, March 2025\n\nCare plans for children in care were reviewed on time in 9 of 10 audited cases.\n"
     r = upload(client, text, "care-plan-audit-2025.txt")
     assert r.status_code == 303
@@ -334,7 +334,7 @@ def test_export_criterion_and_search_as_word(client):
     assert r.status_code == 400
 
 
-def test_csv_cells_cannot_run_as_formulas(app, client):
+def test_csv_cells_cannot_run_as_formulas():
     from web.exports import Row, to_csv
     item = {"paragraph_id": "d:1", "text": "=HYPERLINK(\"http://x\")", "stance": "strength", "title": "+T"}
     out = to_csv([Row("", "strength", item)], lambda pid: "/p").decode("utf-8-sig")

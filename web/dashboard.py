@@ -9,7 +9,7 @@ from datetime import date
 
 from kb import framework
 from kb.assistant.sentences import when
-from kb.evidence import CriterionEvidence
+from kb.evidence import CriterionEvidence, EvidenceFilter, has_stance, matches
 from web.params import Filters
 from web.state import Snapshot
 
@@ -28,9 +28,7 @@ class AreaSummary:
 
 def area_summaries(snap: Snapshot, f: Filters) -> list[AreaSummary]:
     key = ("areas", tuple(sorted(f.query_args().items())))
-    if key not in snap.memo:
-        snap.memo[key] = [_summarise(snap, j, f) for j in framework.judgements()]
-    return snap.memo[key]
+    return snap.view(key, lambda: [_summarise(snap, j, f) for j in framework.judgements()])
 
 
 def _summarise(snap: Snapshot, j: framework.Judgement, f: Filters) -> AreaSummary:
@@ -38,8 +36,8 @@ def _summarise(snap: Snapshot, j: framework.Judgement, f: Filters) -> AreaSummar
     for g in snap.groups(j.id, f.evidence()):
         for i in g.items:
             items[i["paragraph_id"]] = i
-    strengths = sum(1 for i in items.values() if i["stance"] in ("strength", "mixed"))
-    developments = sum(1 for i in items.values() if i["stance"] in ("development", "mixed"))
+    strengths = sum(1 for i in items.values() if has_stance(i["stance"], "strength"))
+    developments = sum(1 for i in items.values() if has_stance(i["stance"], "development"))
     per_doc = Counter(i["doc_id"] for i in items.values() if i["stance"] != "context")
     documents = [(snap.by_doc[d], n) for d, n in per_doc.most_common() if d in snap.by_doc]
     return AreaSummary(j, strengths, developments, latest_grade(snap.documents, j.id, f.authority), documents)
@@ -47,9 +45,10 @@ def _summarise(snap: Snapshot, j: framework.Judgement, f: Filters) -> AreaSummar
 
 def latest_grade(documents: list[dict], jid: str, authority: str | None = None) -> dict | None:
     """The newest inspection report that grades `jid` (for one authority, if given)."""
+    theirs = EvidenceFilter(authority=authority)
     graded = [d for d in documents
               if d.get("grades", {}).get(jid) and d["doc_type"] in framework.INSPECTOR_DOC_TYPES
-              and (not authority or (d.get("authority") or "").lower() == authority.lower())]
+              and matches(d, theirs)]
     if not graded:
         return None
     best = max(graded, key=lambda d: d.get("date") or "")

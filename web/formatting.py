@@ -104,6 +104,11 @@ def where(item: dict) -> str:
     return ", ".join(parts)
 
 
+def para_label(para: dict) -> str:
+    """'Paragraph 12', or for a paragraph the document does not number, its place: 'Item 3'."""
+    return f"Paragraph {para['number']}" if para["number"] is not None else f"Item {para['seq'] + 1}"
+
+
 def citation(item: dict) -> str:
     """The line that lets a reader find a piece of evidence in its document."""
     bits = [item.get("title") or item.get("doc_id", ""), long_date(item.get("date"))]
@@ -126,8 +131,9 @@ def safe_highlight(fragment: str | None) -> Markup:
     """Search highlights arrive as escaped text with <mark> tags; anything else that looks
     like markup means the fragment was not escaped, so it is escaped whole."""
     fragment = fragment or ""
-    if "<" in _MARK.sub("", fragment) or ">" in _MARK.sub("", fragment):
-        return escape(_MARK.sub("", fragment))
+    bare = _MARK.sub("", fragment)
+    if "<" in bare or ">" in bare:
+        return escape(bare)
     return Markup(fragment)
 
 
@@ -140,7 +146,7 @@ def shorten(text: str, limit: int = 320) -> str:
 
 def install(app) -> None:
     for fn in (long_date, when, stance_label, judgement_label, criterion_label, doc_type_label,
-               grade_label, tag_value, anchor, where, citation, stance_text, safe_highlight, shorten):
+               grade_label, tag_value, anchor, where, para_label, citation, stance_text, safe_highlight, shorten):
         app.jinja_env.filters[fn.__name__] = fn
     app.jinja_env.globals.update(framework=framework, VOICE_LABELS=VOICE_LABELS,
                                  STANCE_LABELS=STANCE_LABELS)

@@ -22,7 +22,6 @@ class Job:
     id: str
     owner: str                     # the session that uploaded it; nobody else sees it
     name: str
-    size: int
     state: str = "queued"          # queued, working, done, failed
     queued_at: float = field(default_factory=time.monotonic)
     finished_at: float | None = None
@@ -47,7 +46,7 @@ class UploadJobs:
         self._lock = threading.Lock()
 
     def submit(self, data: bytes, name: str, owner: str) -> Job:
-        job = Job(secrets.token_urlsafe(16), owner, name, len(data))
+        job = Job(secrets.token_urlsafe(16), owner, name)
         with self._lock:
             self._jobs[job.id] = job
             while len(self._jobs) > KEEP_JOBS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from whoosh.query import Or, Term
 
-from kb.evidence import evidence_items
+from kb.evidence import evidence_by_id
 
 KEY_TERMS = 10
 
@@ -17,6 +17,4 @@ def similar_paragraphs(kb, para: dict, limit: int = 5) -> list[dict]:
         return []
     query = Or([Term("text", term, boost=weight) for term, weight in terms])
     hits = searcher.search(query, limit=limit, mask=Term("doc_id", para["doc_id"]))
-    ids = [hit["paragraph_id"] for hit in hits]
-    found = kb.store.paragraphs_by_id(ids)
-    return [evidence_items(found[i]) for i in ids if i in found]
+    return evidence_by_id(kb.store, [hit["paragraph_id"] for hit in hits])

@@ -52,7 +52,6 @@ class Snapshot:
     documents: list[dict]                           # the store's order: newest first
     evidence: dict[str, list[CriterionEvidence]]    # judgement id -> gather(judgement)
     by_doc: dict[str, dict] = field(init=False)
-    memo: dict = field(default_factory=dict)         # small views derived from this state
     _views: OrderedDict = field(default_factory=OrderedDict)
     _views_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -11,7 +11,6 @@ from markdown_it.token import Token
 
 from indexer.clean import clean, vocabulary
 from indexer.model import Block, RawDocument
-from indexer.readers.html import html_blocks
 from indexer.readers.text import finish, numbered_kind, prepare_lines, table_block
 
 _BREAK_TAG = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
@@ -149,6 +148,8 @@ class _Converter:
                 self.blocks.append(table_block(
                     [[self.inline_source(c) for c in row] for row in tok.meta["rows"]]))
             elif kind == "html_block":
+                # Imported here: BeautifulSoup is slow to load and most text files have no HTML.
+                from indexer.readers.html import html_blocks
                 found, bold = html_blocks(tok.content)
                 self.emphasised.update(bold)
                 self.blocks.extend(found)

@@ -20,13 +20,12 @@ from datetime import date
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from indexer.clean import clean, ends_sentence, normalise_chars, squash, vocabulary
+from indexer.clean import PARAGRAPH_NUMBER, clean, ends_sentence, tidy, vocabulary
 from indexer.model import Block, RawDocument, ReadError
 
 # Bullet glyphs, Symbol/Wingdings bullets (private use code points), and dashes or stars
 # followed by a space.
 _BULLET = re.compile(r"^(?:[•◼▪■●○◦‣⁃∙·➢➤►▶✓✔❖◆◇□]|[\uf000-\uf0ff])\s*|^[-–*]\s+")
-_NUMBERED = re.compile(r"^(\d{1,3})\.\s*(?=[^\d\s])")
 _MARKER = re.compile(r"^(?:\d{1,3}[.)]|\(?[a-zA-Z]{1,4}[.)]|\(\d{1,3}\)|[•◼▪■●○◦‣⁃∙·➢➤►▶✓✔❖◆◇□–*-]|[\uf000-\uf0ff])$")
 _FIELD = re.compile(r"^[A-Z][\w'’ ]{0,30}:\s+\S")
 _GRADE_WORDS = re.compile(r"\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
@@ -244,7 +243,7 @@ class _Layout:
         large = ln.size >= self.body_size + 1.0
         if not (large or (ln.bold and ln.size >= self.body_size - 0.5)):
             return False
-        if ln.bullet or len(ln.text.split()) > 30 or (not large and _NUMBERED.match(ln.text)):
+        if ln.bullet or len(ln.text.split()) > 30 or (not large and PARAGRAPH_NUMBER.match(ln.text)):
             return False
         # "Inspection dates: 10 to 21 October 2022" is a labelled field, not a heading
         if ln.size < 1.2 * self.body_size and _FIELD.match(ln.text):
@@ -320,7 +319,7 @@ class _Layout:
                     blocks.append(_table_block(item))
                 continue
             ln = item
-            number = _NUMBERED.match(ln.text)
+            number = PARAGRAPH_NUMBER.match(ln.text)
             numbered_next = bool(number) and int(number.group(1)) in (1, last_number + 1)
             if open_ is not None and not self._breaks(open_, ln, numbered_next):
                 open_.lines.append(ln)
@@ -381,7 +380,7 @@ class _Layout:
         if ln.text[0].islower():
             return True
         hanging = cur.cont_x
-        starts_marked = cur.lines[0].bullet or _NUMBERED.match(cur.lines[0].text)
+        starts_marked = cur.lines[0].bullet or PARAGRAPH_NUMBER.match(cur.lines[0].text)
         if hanging is not None and hanging > cur.first_x + 4 and abs(ln.x0 - hanging) < 4:
             return True
         if hanging is None and starts_marked and ln.x0 > cur.first_x + 4:
@@ -457,7 +456,7 @@ def _is_quote(text: str) -> bool:
 # -- running headers and footers -----------------------------------------------------------
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", squash(normalise_chars(text)).lower())
+    return re.sub(r"\d+", "#", tidy(text).lower())
 
 
 def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[int]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 
 from indexer.clean import ends_sentence
 from indexer.model import PARAGRAPH_KINDS, Block
@@ -20,7 +19,9 @@ _BOMS = (
 )
 # Share of control characters above which decoded "text" is really binary data.
 _MAX_CONTROL_SHARE = 0.01
-_LAYOUT_CONTROLS = frozenset("\t\n\r\f\v")
+# Control characters (category Cc: U+0000-001F, U+007F-009F) other than the layout ones,
+# tab to carriage return (U+0009-000D).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -42,8 +43,7 @@ def is_text(text: str) -> bool:
     if "\x00" in text:
         return False
     sample = text[:65536]
-    controls = sum(1 for ch in sample
-                   if ch not in _LAYOUT_CONTROLS and unicodedata.category(ch) == "Cc")
+    controls = len(_CONTROL.findall(sample))
     return controls <= _MAX_CONTROL_SHARE * max(len(sample), 1)
 
 

@@ -178,7 +178,7 @@ def _section(criterion: framework.Criterion, paragraphs: list[dict], since: str 
     if inspected:
         latest = inspected[0]["doc_id"]
         s.inspectors = scope.on_criterion([p for p in inspected if p["doc_id"] == latest], criterion.id, PER_SIDE)
-        s.inspectors_source = {"doc_id": latest, "title": inspected[0]["title"], "date": inspected[0]["date"]}
+        s.inspectors_source = _source(inspected[0])
     own = [p for p in paragraphs if p["voice"] == "authority"]
     s.ours = scope.on_criterion(own, criterion.id, PER_SIDE, figures=False)
     s.figures = scope.on_criterion(own + inspected, criterion.id, FIGURES, figures=True)
@@ -207,18 +207,21 @@ def _open_areas(kb, paragraphs: dict[str, list[dict]], theme: Theme) -> tuple[di
     by_doc: dict[str, list[dict]] = {}
     for p in inspected.values():
         by_doc.setdefault(p["doc_id"], []).append(p)
-    for doc_id in sorted(by_doc, key=lambda d: by_doc[d][0].get("date") or "", reverse=True):
+    # A stable sort: among equally dated documents the first met comes first.
+    ordered = sorted(by_doc, key=lambda d: by_doc[d][0].get("date") or "", reverse=True)
+    for doc_id in ordered:
         findings = _findings(by_doc[doc_id])
-        if not findings:
-            continue
-        first = by_doc[doc_id][0]
-        source = {"doc_id": doc_id, "title": first["title"], "date": first["date"]}
-        return source, [OpenArea(f, _progress(kb, f, paragraphs, first["date"])) for f in findings]
-    if by_doc:
-        newest = max(by_doc, key=lambda d: by_doc[d][0].get("date") or "")
-        first = by_doc[newest][0]
-        return {"doc_id": newest, "title": first["title"], "date": first["date"]}, []
+        if findings:
+            first = by_doc[doc_id][0]
+            return _source(first), [OpenArea(f, _progress(kb, f, paragraphs, first["date"])) for f in findings]
+    if ordered:
+        return _source(by_doc[ordered[0]][0]), []
     return None, []
+
+
+def _source(p: dict) -> dict:
+    """The document a paragraph comes from, as a pack cites it."""
+    return {"doc_id": p["doc_id"], "title": p["title"], "date": p["date"]}
 
 
 def _findings(paragraphs: list[dict]) -> list[dict]:

@@ -24,8 +24,8 @@ def choose_authority(store, authority: str | None = None) -> str | None:
     """The authority named (matched loosely: "durham" is "Durham County Council"), or, with
     none named, the one using the knowledge base (see home_authority), or failing that the
     one it holds most documents from. None when no document names one."""
-    known = authorities(store)
     if authority:
+        known = authorities(store)
         low = authority.strip().lower()
         exact = [a for a in known if a.lower() == low] or [a for a in known if low in a.lower()]
         found = exact[0] if len(exact) == 1 else named_authority(low, known)
@@ -40,16 +40,17 @@ def home_authority(store) -> str | None:
     """The authority whose own documents (self-evaluations, plans, papers) the knowledge
     base holds most of, or None when it holds none: inspection reports alone say nothing
     about whose knowledge base it is."""
-    own = Counter(d["authority"] for d in store.documents()
-                  if d.get("authority") and voice_of(d["doc_type"]) == "authority")
-    ranked = sorted(own, key=lambda a: (-own[a], a))
-    return ranked[0] if ranked else None
+    return _commonest(Counter(d["authority"] for d in store.documents()
+                              if d.get("authority") and voice_of(d["doc_type"]) == "authority"))
 
 
 def _most_documents(store) -> str | None:
-    every = Counter(d["authority"] for d in store.documents() if d.get("authority"))
-    ranked = sorted(every, key=lambda a: (-every[a], a))
-    return ranked[0] if ranked else None
+    return _commonest(Counter(d["authority"] for d in store.documents() if d.get("authority")))
+
+
+def _commonest(counts: Counter) -> str | None:
+    """The most counted name, the alphabetically first among equals; None when empty."""
+    return min(counts, key=lambda a: (-counts[a], a), default=None)
 
 
 def newest_date(store, authority: str | None) -> str | None:
@@ -70,8 +71,9 @@ def criterion_paragraphs(store, criteria: list[str], authority: str | None) -> d
     wanted = set(criteria)
     out: dict[str, list[dict]] = {c: [] for c in criteria}
     judgements = sorted({framework.criterion(c).judgement for c in criteria})
+    rows = list(store.paragraphs(include_boilerplate=False))    # read once, not per judgement
     for jid in judgements:
-        for group in gather(store.paragraphs(include_boilerplate=False), jid, EvidenceFilter(authority=authority)):
+        for group in gather(rows, jid, EvidenceFilter(authority=authority)):
             if group.criterion is None or group.criterion.id not in wanted:
                 continue
             for item in group.items:

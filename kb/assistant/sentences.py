@@ -26,30 +26,37 @@ _LABEL_AFTER = re.compile(r"^(?:\s*-?\s*(?:year|years|yr)[\s-]*olds?\b|\s*-\s*an
                           r"\s*(?:st|nd|rd|th)\b|\s+(?:" + _MONTHS + r")\b|\s*(?:am|pm)\b|\s*:\d)", re.I)
 
 
+def _period(p: dict) -> tuple[int, int | None] | None:
+    """The first and last years of a paragraph's period ("2019-21" is 2019 and 2021; the
+    last is None for a single year), or None without a period."""
+    m = re.match(r"((?:19|20)\d\d)(?:\s*[-/]\s*(\d{2,4}))?", p.get("period") or "")
+    if not m:
+        return None
+    start, end = int(m.group(1)), m.group(2)
+    if not end:
+        return start, None
+    return start, int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+
+
 def when(p: dict) -> str | None:
     """A paragraph's date: its document's date, or the end of the period it covers
     ("2023-24" is read as the year to 31 March 2024)."""
     if p.get("date"):
         return p["date"]
-    m = re.match(r"((?:19|20)\d\d)(?:\s*[-/]\s*(\d{2,4}))?", p.get("period") or "")
-    if not m:
+    period = _period(p)
+    if not period:
         return None
-    if m.group(2):
-        end = m.group(2)
-        year = int(end) if len(end) == 4 else int(m.group(1)) // 100 * 100 + int(end)
-        return f"{year}-03-31"
-    return f"{m.group(1)}-12-31"
+    start, end = period
+    return f"{start}-12-31" if end is None else f"{end}-03-31"
 
 
 def years_covered(p: dict) -> tuple[int, int] | None:
     """The years a paragraph's document speaks for: its period ("2019-21" is 2019 to 2021),
     else its date's year."""
-    m = re.match(r"((?:19|20)\d\d)(?:\s*[-/]\s*(\d{2,4}))?", p.get("period") or "")
-    if m:
-        start = int(m.group(1))
-        end = m.group(2)
-        end_year = start if not end else int(end) if len(end) == 4 else start // 100 * 100 + int(end)
-        return start, max(start, end_year)
+    period = _period(p)
+    if period:
+        start, end = period
+        return start, max(start, end or start)
     if p.get("date"):
         year = int(p["date"][:4])
         return year, year

@@ -25,7 +25,7 @@ from whoosh import query as wq
 from indexer.index import Index, Snapshot, glossary_aliases
 from kb import framework
 from kb.search import docsets, facets, highlight, ranking, spelling
-from kb.search.query import ParsedQuery, acronym_of, analyse, parse
+from kb.search.query import ParsedQuery, acronym_of, analyse, contains, parse
 
 __all__ = ["Hit", "Ranked", "SearchResult", "ranked_ids", "search", "warm"]
 
@@ -253,11 +253,6 @@ def _hit(stored: dict, score: float, parsed: ParsedQuery) -> Hit:
         why=marked.labels + _why_elsewhere(text, section, criteria, parsed))
 
 
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
-
-
 def _why_elsewhere(text: str, section: list[str], criteria: list[str], parsed: ParsedQuery) -> list[str]:
     """Reasons beyond the words marked in the text: aliases, headings and tags."""
     why = []
@@ -270,7 +265,7 @@ def _why_elsewhere(text: str, section: list[str], criteria: list[str], parsed: P
                 why.append(f"{found} = {alias}")
     for heading in section:
         words = analyse(heading)
-        if any(_contains(words, phrase) for phrase in parsed.marks):
+        if any(contains(words, phrase) for phrase in parsed.marks):
             why.append(f"heading: {heading}")
     for cid in criteria:
         if cid in parsed.criteria:

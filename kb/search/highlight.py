@@ -5,11 +5,10 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from indexer.index import text_analyzer
+from kb.search.query import ANALYZER
 
 MAX_CHARS = 600          # a paragraph longer than this is shown in part
 LEAD_CHARS = 80          # context kept before the first mark of the part shown
-_ANALYZER = text_analyzer()
 
 
 @dataclass
@@ -20,7 +19,7 @@ class Marked:
 
 def mark(text: str, marks: dict[tuple[str, ...], str]) -> Marked:
     """`marks` maps analysed words or phrases to a label (how the query put them)."""
-    tokens = [(t.text, t.startchar, t.endchar) for t in _ANALYZER(text, chars=True)]
+    tokens = [(t.text, t.startchar, t.endchar) for t in ANALYZER(text, chars=True)]
     stems = [t[0] for t in tokens]
     where: dict[str, list[int]] = {}
     for i, stem in enumerate(stems):

@@ -51,7 +51,6 @@ _PUNCTUATION = "\"'()[]{}^~:+-*!?,.;"
 class Widening:
     """What one acronym of the query is widened to."""
     acronym: str                                # as typed
-    canonical: str                              # as the glossary writes it
     expansions: tuple[str, ...]                 # glossary expansions
     cues: tuple[str, ...]                       # cue phrases of its criteria
 
@@ -67,10 +66,17 @@ class ParsedQuery:
 
 
 def analyse(text: str) -> tuple[str, ...]:
-    return tuple(t.text for t in _ANALYZER(text))
+    return tuple(t.text for t in ANALYZER(text))
 
 
-_ANALYZER = text_analyzer()
+# The one query-side analyser (highlight.py uses it too), so one stem cache.
+ANALYZER = text_analyzer()
+
+
+def contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Whether `phrase` occurs in `words`, word for word."""
+    n = len(phrase)
+    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +109,7 @@ def acronyms() -> dict[str, Widening]:
             if key in (cue.lower() for cue in c.cues):
                 cues.extend(cue for cue in c.cues
                             if cue.lower() not in glossary_keys and cue not in phrases and cue not in cues)
-        widenings[key] = Widening(display[key], display[key], tuple(phrases), tuple(cues))
+        widenings[key] = Widening(display[key], tuple(phrases), tuple(cues))
     return widenings
 
 
@@ -190,9 +196,9 @@ def _criteria_by_cue() -> dict[tuple[str, ...], tuple[str, ...]]:
 def criteria_named(words: list[str]) -> list[str]:
     """Criteria one of whose cue phrases occurs in `words` (analysed, in typed order)."""
     found: list[str] = []
+    words = tuple(words)
     for cue, ids in _criteria_by_cue().items():
-        n = len(cue)
-        if any(tuple(words[i:i + n]) == cue for i in range(len(words) - n + 1)):
+        if contains(words, cue):
             found.extend(i for i in ids if i not in found)
     return found
 
@@ -278,7 +284,7 @@ class _Builder:
         if key is None:
             return q
         widening = acronyms()[key]
-        self.widenings.append(Widening(typed, widening.canonical, widening.expansions, widening.cues))
+        self.widenings.append(Widening(typed, widening.expansions, widening.cues))
         clauses: list[wq.Query] = [q]
         for phrases, boost in ((widening.expansions, EXPANSION_BOOST), (widening.cues, CUE_BOOST)):
             for phrase in phrases:

@@ -47,7 +47,7 @@ def supported(q: wq.Query) -> bool:
 def top(snapshot: Snapshot, q: wq.Query, allowed: set[int] | None, k: int) -> list[tuple[float, int]]:
     """The `k` best (score, docnum) pairs, best first; ties go to the earlier paragraph."""
     scores = _scores(snapshot, q)        # may be a memoised table: read, never write
-    restated = _restatements(snapshot) & scores.keys()
+    restated = _restatements(snapshot)
     items = ((d, s * RESTATEMENT_PRIOR if d in restated else s) for d, s in scores.items())
     if allowed is not None:
         items = ((d, s) for d, s in items if d in allowed)

@@ -60,15 +60,14 @@ class HeadingVerdict:
 
 
 def _clean(heading: str) -> str:
-    text = normalise(heading).lower().replace("\u2019", "'")
+    text = normalise(heading).lower()
     return re.sub(r"\s+", " ", text).strip(" .:;")
 
 
-def _judgement_of(heading: str) -> str | None:
-    """The judgement a single heading names, or None when it names none or several
-    (a report title such as "services for children in need of help and protection,
-    children looked after and care leavers" lists them all and settles nothing)."""
-    text = _clean(heading)
+def _judgement_of(text: str) -> str | None:
+    """The judgement a single heading (as `_clean` leaves it) names, or None when it names
+    none or several (a report title such as "services for children in need of help and
+    protection, children looked after and care leavers" lists them all and settles nothing)."""
     found = []
     for label, pattern in _JUDGEMENT_HEADINGS:
         if pattern.search(text):
@@ -89,19 +88,19 @@ def read_trail(section: list[str] | None, doc_type: str | None = None) -> Headin
 def _read_trail(section: tuple[str, ...], doc_type: str | None) -> HeadingVerdict:
     # Cached: the paragraphs of a section share its trail.
     judgement = judgement_heading = stance = stance_heading = None
-    inspection = doc_type is None or doc_type in framework.INSPECTOR_DOC_TYPES
+    inspector_report = doc_type in framework.INSPECTOR_DOC_TYPES
     for heading in section:
         text = _clean(heading)
         if not text:
             continue
-        named = _judgement_of(heading)
-        if named is None and inspection and doc_type is not None and _INSPECTION_SUMMARY.search(text):
+        named = _judgement_of(text)
+        if named is None and inspector_report and _INSPECTION_SUMMARY.search(text):
             named = "overall"
         if named is not None:
             judgement, judgement_heading = named, heading
         strength = bool(_STRENGTH_HEADINGS.search(text))
         development = bool(_DEVELOPMENT_HEADINGS.search(text)) or (
-            inspection and doc_type is not None and bool(_RECOMMENDATIONS.search(text)))
+            inspector_report and bool(_RECOMMENDATIONS.search(text)))
         if strength != development:   # "Areas of strength and areas for development" says neither
             stance, stance_heading = ("strength" if strength else "development"), heading
     return HeadingVerdict(judgement, judgement_heading, stance, stance_heading)

@@ -194,7 +194,8 @@ def sentence_stance(sentence: str, doc_type: str | None = None) -> tuple[str, li
     main = _score_clause(verdict)
     rest = _score_clause(before) if before else _Clause()
     found = ([f"contrast: {contrast}"] if contrast else []) + rest.cues + main.cues
-    if len(cues.NUMBER.findall(text)) >= cues.STATISTICS_MIN_NUMBERS and max(
+    numbers = len(cues.NUMBER.findall(text))
+    if numbers >= cues.STATISTICS_MIN_NUMBERS and max(
             rest.development + main.development, rest.strength + main.strength) < cues.STRONG_CUE:
         return "context", found + ["statistics"]
     if contrast and not opening and cues.CONCESSIVE_MIDDLE.match(contrast) and "development" in (
@@ -214,7 +215,7 @@ def sentence_stance(sentence: str, doc_type: str | None = None) -> tuple[str, li
     _, _, context = _compiled()
     described = [m.group(0) for i in context.candidates(text) for m in (context.pattern(i).search(text),) if m]
     authority = doc_type is not None and doc_type not in framework.INSPECTOR_DOC_TYPES
-    if described or authority or cues.FIGURE.search(text) or len(cues.NUMBER.findall(text)) >= 2:
+    if described or authority or cues.FIGURE.search(text) or numbers >= 2:
         return "context", found + described
     return "strength", found + ["plain statement"]
 

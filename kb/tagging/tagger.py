@@ -42,6 +42,12 @@ def _descending(scores: dict[str, float], keep: str) -> dict[str, float]:
     return {k: round(v, 3) for k, v in ranked if v >= MIN_JUDGEMENT_SCORE or k == keep}
 
 
+def _split_combined(raw: dict[str, float]) -> str:
+    """Which of a combined in-care-and-care-leavers section's two areas the content points
+    to, by raw evidence; a tie goes to in-care."""
+    return max(COMBINED, key=lambda a: (raw[a], a == "in-care"))
+
+
 class Tagger:
     """Holds the lexicon tables and, optionally, terms learned from a knowledge base's
     own inspection reports (see `learn`; keep them with LearnedTerms.save/load)."""
@@ -79,7 +85,7 @@ class Tagger:
         if heading.judgement == "in-care+care-leavers":
             pair_total = sum(scores[a] for a in COMBINED) or 1.0
             share = {a: scores[a] / pair_total if a in COMBINED else 0.0 for a in AREAS}
-            settled = max(COMBINED, key=lambda a: (evidence.raw[a], a == "in-care"))
+            settled = _split_combined(evidence.raw)
             explanation.append(f"heading '{heading.judgement_heading}' covers children in care and care "
                                f"leavers; content points to {settled}")
             self._explain_terms(settled, evidence, explanation)
@@ -159,7 +165,7 @@ class Tagger:
             area = p.get("judgement") or read_trail(p.get("section")).judgement
             if area == "in-care+care-leavers":
                 raw = self.scorer.evidence(text).raw
-                area = max(COMBINED, key=lambda a: (raw[a], a == "in-care"))
+                area = _split_combined(raw)
             if text and area in AREAS:
                 labelled.append((text, area))
         if labelled:

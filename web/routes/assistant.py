@@ -3,12 +3,13 @@ own account with the inspectors' findings. Each result depends only on what the 
 base holds, so it is kept with the evidence snapshot until the store changes."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 
 from kb import framework
 from kb.assistant import THEMES, ask, compare, pack
 from web import params
-from web.state import current
+from web.routes.exports import download
+from web.state import Snapshot, current
 
 bp = Blueprint("assistant", __name__)
 
@@ -22,13 +23,7 @@ VERDICT_LABELS = {
 }
 _VERDICT_ORDER = ("ours-strength-ofsted-development", "ours-development-ofsted-strength", "unsupported-claim",
                   "ofsted-only", "agree", "none")
-_PACK_TYPES = {"md": "text/markdown; charset=utf-8",
-               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-def _remembered(kind: str, args: tuple, make):
-    """`make()`, kept with the evidence snapshot: the same for as long as the store is."""
-    return current().snapshot().view((kind, *args), make)
+_PACK_FORMATS = ("md", "docx")
 
 
 def _authority() -> str | None:
@@ -46,12 +41,12 @@ def theme_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 def ask_page():
     question = params.text(request.args, "q", params.MAX_QUERY)
     authority = _authority()
-    context = {"question": question, "authority": authority, "answer": None, "error": None,
-               "snap": current().snapshot()}
+    snap = current().snapshot()
+    context = {"question": question, "authority": authority, "answer": None, "error": None, "snap": snap}
     if question:
         try:
-            answer = _remembered("ask", (question, authority),
-                                 lambda: ask(current().kb(), question, authority=authority).to_dict())
+            answer = snap.view(("ask", question, authority),
+                               lambda: ask(current().kb(), question, authority=authority).to_dict())
         except ValueError as e:
             context["error"] = str(e)
             return render_template("ask.html", **context), 400
@@ -59,19 +54,20 @@ def ask_page():
     return render_template("ask.html", **context)
 
 
-def _pack(theme: str, authority: str | None):
-    return _remembered("pack", (theme, authority), lambda: pack(current().kb(), theme, authority=authority))
+def _pack(snap: Snapshot, theme: str, authority: str | None):
+    return snap.view(("pack", theme, authority), lambda: pack(current().kb(), theme, authority=authority))
 
 
 @bp.get("/pack")
 def pack_page():
     theme = params.text(request.args, "theme")
     authority = _authority()
+    snap = current().snapshot()
     context = {"theme": theme, "authority": authority, "pack": None, "error": None,
-               "themes": theme_choices(), "snap": current().snapshot()}
+               "themes": theme_choices(), "snap": snap}
     if theme:
         try:
-            context["pack"] = _pack(theme, authority).to_dict()
+            context["pack"] = _pack(snap, theme, authority).to_dict()
         except ValueError as e:
             context["error"] = str(e)
             return render_template("pack.html", **context), 400
@@ -80,29 +76,29 @@ def pack_page():
 
 @bp.get("/pack.<fmt>")
 def pack_download(fmt: str):
-    if fmt not in _PACK_TYPES:
+    if fmt not in _PACK_FORMATS:
         params.bad("Evidence packs download as .md or .docx.")
     theme = params.text(request.args, "theme")
     if not theme:
         params.bad("Choose a theme for the evidence pack.")
     try:
-        built = _pack(theme, _authority())
+        built = _pack(current().snapshot(), theme, _authority())
     except ValueError as e:
         params.bad(str(e))
     body = built.to_markdown().encode("utf-8") if fmt == "md" else built.to_docx()
-    name = f"evidence-pack-{built.theme.id}.{fmt}"
-    return Response(body, mimetype=_PACK_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(body, f"evidence-pack-{built.theme.id}.{fmt}")
 
 
 @bp.get("/compare")
 def compare_page():
     authority = _authority()
+    snap = current().snapshot()
     try:
-        comparison = _remembered("compare", (authority,), lambda: compare(current().kb(), authority).to_dict())
+        comparison = snap.view(("compare", authority), lambda: compare(current().kb(), authority).to_dict())
     except ValueError as e:
         params.bad(str(e))
     # Disagreements first: they are what a leader must be ready to explain.
     rows = sorted(comparison["rows"], key=lambda r: _VERDICT_ORDER.index(r["verdict"]))
-    return render_template("compare.html", comparison=comparison, authority=authority, snap=current().snapshot(),
+    return render_template("compare.html", comparison=comparison, authority=authority, snap=snap,
                            verdicts=VERDICT_LABELS, shown=[r for r in rows if r["verdict"] != "none"],
                            silent=[r for r in rows if r["verdict"] == "none"])

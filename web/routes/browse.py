@@ -1,10 +1,12 @@
 """Browsing by the framework: the dashboard, a judgement area, a criterion, the documents."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, render_template, request
 
 from kb import framework
-from kb.evidence import CriterionEvidence
+from kb.evidence import CriterionEvidence, matches
 from web import params
 from web.dashboard import area_summaries, newest_evidence, recent_cutoff, recent_documents, stale_criteria
 from web.state import current
@@ -32,9 +34,7 @@ def judgement(jid: str):
     f = params.filters()
     snap = current().snapshot()
     key = ("judgement", jid, tuple(sorted(f.query_args().items())))
-    if key not in snap.memo:
-        snap.memo[key] = _criterion_rows(snap.groups(jid, f.evidence()), snap)
-    rows, newest = snap.memo[key]
+    rows, newest = snap.view(key, lambda: _criterion_rows(snap.groups(jid, f.evidence()), snap))
     cutoff = recent_cutoff()
     return render_template("judgement.html", judgement=framework.judgement(jid), rows=rows, filters=f, snap=snap,
                            newest=newest, stale=stale_criteria(newest, cutoff), cutoff=cutoff)
@@ -80,9 +80,6 @@ def criterion(cid: str):
 def documents():
     f = params.filters()
     snap = current().snapshot()
-    shown = [d for d in snap.documents
-             if (not f.doc_type or d["doc_type"] == f.doc_type)
-             and (not f.authority or (d.get("authority") or "").lower() == f.authority.lower())
-             and (not f.year_from or (d.get("date") and int(d["date"][:4]) >= f.year_from))
-             and (not f.year_to or (d.get("date") and int(d["date"][:4]) <= f.year_to))]
+    wanted = replace(f.evidence(), stance=None)     # a document has no stance of its own
+    shown = [d for d in snap.documents if matches(d, wanted)]
     return render_template("documents.html", documents=shown, filters=f, snap=snap)

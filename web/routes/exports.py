@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, request, url_for
 
 from kb import framework
-from kb.evidence import evidence_items, parse_target
+from kb.evidence import evidence_by_id, parse_target
 from web import exports, params
 from web.routes.search import SearchRequest
 from web.state import current
@@ -14,17 +14,24 @@ from web.state import current
 bp = Blueprint("exports", __name__)
 
 MAX_SEARCH_EXPORT = 500
-_TYPES = {"csv": "text/csv; charset=utf-8",
-          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+_FORMATS = ("csv", "docx")
+# By file extension: the evidence pack's downloads (routes/assistant.py) come as md too.
+_MIMETYPES = {"csv": "text/csv; charset=utf-8", "md": "text/markdown; charset=utf-8",
+              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def _link(pid: str) -> str:
     return url_for("documents.paragraph", pid=pid, _external=True)
 
 
-def _download(body: bytes, fmt: str, stem: str) -> Response:
-    name = f"{stem}-{date.today().isoformat()}.{fmt}"
-    return Response(body, mimetype=_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+def download(body: bytes, name: str) -> Response:
+    """`body` as a file to save, called `name` and typed by its extension."""
+    mimetype = _MIMETYPES[name.rpartition(".")[2]]
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _dated(stem: str, fmt: str) -> str:
+    return f"{stem}-{date.today().isoformat()}.{fmt}"
 
 
 def _filters_line(parts: dict[str, str]) -> str:
@@ -34,7 +41,7 @@ def _filters_line(parts: dict[str, str]) -> str:
 
 @bp.get("/export/evidence.<fmt>")
 def evidence(fmt: str):
-    if fmt not in _TYPES:
+    if fmt not in _FORMATS:
         abort(404)
     target = params.text(request.args, "target")
     try:
@@ -46,16 +53,16 @@ def evidence(fmt: str):
     groups = [snap.criterion(cid, f.evidence())] if cid else snap.groups(jid, f.evidence())
     rows = exports.evidence_rows(groups)
     if fmt == "csv":
-        return _download(exports.to_csv(rows, _link), fmt, f"evidence-{target}")
+        return download(exports.to_csv(rows, _link), _dated(f"evidence-{target}", fmt))
     title = "Evidence: " + (framework.criterion(cid).title if cid else framework.judgement(jid).short)
     intro = (f"{len(rows)} items, strengths and areas for development, newest first. "
              f"{_filters_line(f.query_args())}. Exported on {date.today():%d %B %Y}.")
-    return _download(exports.evidence_docx(title, intro, groups), fmt, f"evidence-{target}")
+    return download(exports.evidence_docx(title, intro, groups), _dated(f"evidence-{target}", fmt))
 
 
 @bp.get("/export/search.<fmt>")
 def search(fmt: str):
-    if fmt not in _TYPES:
+    if fmt not in _FORMATS:
         abort(404)
     req = SearchRequest(request.args)
     if not req.q:
@@ -65,13 +72,11 @@ def search(fmt: str):
         result = req.run(kb, MAX_SEARCH_EXPORT, 0)
     except ValueError as e:
         params.bad(str(e))
-    ids = [h.paragraph_id for h in result.hits]
-    found = kb.store.paragraphs_by_id(ids)
-    items = [evidence_items(found[i]) for i in ids if i in found]
+    items = evidence_by_id(kb.store, [h.paragraph_id for h in result.hits])
     if fmt == "csv":
-        return _download(exports.to_csv(exports.hit_rows(items), _link), fmt, "search")
+        return download(exports.to_csv(exports.hit_rows(items), _link), _dated("search", fmt))
     shown = result.did_you_mean if result.corrected else req.q
     intro = (f"{len(items)} of {result.total} paragraphs, best match first. "
              f"{_filters_line({k: v for k, v in req.args().items() if k != 'q'})}. "
              f"Exported on {date.today():%d %B %Y}.")
-    return _download(exports.hits_docx(f"Search: {shown}", intro, items), fmt, "search")
+    return download(exports.hits_docx(f"Search: {shown}", intro, items), _dated("search", fmt))
