@@ -321,6 +321,11 @@ _STOP_WORDS = StopFilter().stops
 _stem = lru_cache(maxsize=None)(porter2.stem)
 
 
+def index_term(word: str) -> str:
+    """The term the text field indexes a lower-case word as (folded, then stemmed)."""
+    return _stem(_Variants._FOLD.get(word, word))
+
+
 def _text_postings(parts: dict[str, str]) -> tuple[tuple, set[str]]:
     """What the text field's analyzer and Whoosh's Positions format make of
     `segmented(parts)`, with the words as written (before folding and stemming), in one

@@ -6,10 +6,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 
-from whoosh.lang.porter import stem
-
+from indexer.index import index_term
 from kb.assistant.question import STOPWORDS
 from kb.tagging.text import normalise
 
@@ -21,19 +19,12 @@ MMR_LAMBDA = 0.7
 DUPLICATE = 0.6
 
 _WORD = re.compile(r"[a-z0-9]+")
-# Plurals the stemmer leaves alone, folded as the search index folds them.
-_IRREGULAR = {"children": "child", "people": "person"}
-
-
-@lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
-    return stem(_IRREGULAR.get(word, word))
 
 
 def terms_of(text: str) -> list[str]:
     """The text's subject words, lower-cased and stemmed with the search index's stemmer
     ("managers" and "management" meet), common words dropped."""
-    return [_stem(w) for w in _WORD.findall(normalise(text).lower().replace("'s", ""))
+    return [index_term(w) for w in _WORD.findall(normalise(text).lower().replace("'s", ""))
             if w not in STOPWORDS and len(w) > 1]
 
 
