@@ -18,19 +18,28 @@ from indexer.model import ReadError
 from .headings import read_trail
 from .tagger import Tagger
 
-_GRADE = r"(?:outstanding|good|requires improvement(?: to be good)?|inadequate)"
+_GRADE = r"(?:outstanding|good|requires? improvement(?: to be good)?|inadequate)"
 # A judgement section heading followed by its grade, in the flattened report text; the
 # SIF's sub-judgements are announced as "The graded judgement for adoption performance
-# is that it is good".
+# is that it is good", and early SIF reports write "... are good", "... require
+# improvement" and "judgment".
 _SECTION = re.compile(
     r"((?:the )?experiences? and progress of [a-z ,'\u2019]{5,90}?"
     r"|(?:the )?impact of leaders on social work practice with children and families"
     r"|leadership, management and governance"
-    r"|the graded judgement (?:for|about) [a-z ,'\u2019]{5,90}? is that it is)"
-    r"\s*(?:are)?\s*:?\s*" + _GRADE + r"\b", re.I)
-# Sections that hold numbered items belonging to no single judgement.
+    r"|the graded judge?ment (?:for|about) [a-z ,'\u2019]{5,90}? is(?: that it is)?)"
+    r"\s*(?:are|is)?\s*:?\s*" + _GRADE + r"\b", re.I)
+# Sections that hold numbered items belonging to no single judgement; a SIF report's
+# review of the safeguarding board follows the leadership section and must not extend it.
 _UNLABELLED = re.compile(r"Recommendations\s+(?=1\.)|What needs to improve|Summary for children and young people"
-                         r"|Executive summary|Information about this")
+                         r"|Executive summary|Information about this"
+                         r"|(?i:section 2: the effectiveness of the local safeguarding"
+                         r"|the (?:local safeguarding children board|effectiveness of the lscb) (?:is )?" + _GRADE +
+                         r"|what the inspection judge?ments mean)")
+# Paragraph numbers rise by one, or a little more where a paragraph opens in a way the
+# pattern misses; a number further on is a figure or a page number that happens to
+# precede a full stop ("... rose to 872. The ..."), not the next paragraph.
+MAX_NUMBER_STEP = 5
 _NUMBERED = re.compile(r"(?:(?<=\s)|^)(\d{1,3})\.\s+(?=[A-Z\u2018'\"])")
 _END = re.compile(r"The Office for Standards in Education, Children|Ofsted has published|Ofsted will")
 
@@ -51,6 +60,23 @@ def report_text(path: Path) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def _numbered_run(found: list[re.Match]) -> list[tuple[int, int, int]]:
+    """The longest run of the numbered items whose numbers rise by 1 to MAX_NUMBER_STEP,
+    as (number, where its number starts, where its text starts)."""
+    items = [(int(m.group(1)), m.start(), m.end()) for m in found]
+    length, previous = [1] * len(items), [-1] * len(items)
+    for i, (number, _, _) in enumerate(items):
+        for j in range(i):
+            if 0 < number - items[j][0] <= MAX_NUMBER_STEP and length[j] + 1 > length[i]:
+                length[i], previous[i] = length[j] + 1, j
+    run: list[tuple[int, int, int]] = []
+    i = max(range(len(items)), key=length.__getitem__, default=-1)
+    while i >= 0:
+        run.append(items[i])
+        i = previous[i]
+    return run[::-1]
+
+
 def labelled_paragraphs(text: str) -> list[dict]:
     """[{"text", "section"}] for each numbered paragraph under a graded judgement heading,
     numbers increasing through the report (so a grade table or a recommendation list
@@ -67,13 +93,10 @@ def labelled_paragraphs(text: str) -> list[dict]:
         if heading is None or read_trail([heading]).judgement is None:
             continue
         body = text[body_start:body_end]
-        numbers = list(_NUMBERED.finditer(body))
-        for j, m in enumerate(numbers):
-            number = int(m.group(1))
-            if number <= last_number:
-                continue
-            stop = numbers[j + 1].start() if j + 1 < len(numbers) else len(body)
-            paragraph = body[m.end():stop].strip()
+        starts = _numbered_run([m for m in _NUMBERED.finditer(body) if int(m.group(1)) > last_number])
+        for j, (number, _, text_start) in enumerate(starts):
+            stop = starts[j + 1][1] if j + 1 < len(starts) else len(body)
+            paragraph = body[text_start:stop].strip()
             if len(paragraph) >= 60:
                 out.append({"text": paragraph, "section": [heading]})
                 last_number = number
