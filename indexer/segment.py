@@ -28,6 +28,18 @@ _NIL = re.compile(
     r"|\bis not a key decision\b|\bis not an urgent (?:matter|decision)\b"
     r"|\bdoes not recommend any changes\b",
     re.I)
+# An inspection report's graded judgement sections, current and earlier frameworks.
+_JUDGEMENT_SECTION = re.compile(
+    r"^(?:the )?(?:experiences? and progress of (?:children|care leavers|young people)"
+    r"|impact of leaders on social work practice"
+    r"|leadership,? management and governance"
+    r"|children who need help and protection|children looked after and achieving permanence)\b",
+    re.I)
+# Summary headings a judgement section never nests under, whatever their style.
+_SUMMARY_SECTION = re.compile(
+    r"\bsummary\b|\bwhat (?:needs|does the local authority need) to improve\b|^recommendations?\b"
+    r"|\bareas? for (?:improvement|development)\b|\bpriority and immediate action\b|\bkey findings\b",
+    re.I)
 
 
 def segment(raw: RawDocument) -> list[Paragraph]:
@@ -43,10 +55,7 @@ def segment(raw: RawDocument) -> list[Paragraph]:
         if not text:
             continue
         if block.kind == "heading":
-            level = block.level if block.level > 0 else 1
-            while trail and trail[-1][0] >= level:
-                trail.pop()
-            trail.append((level, text))
+            _enter(trail, block.level if block.level > 0 else 1, text)
             after_heading = True
             continue
         kind = block.kind if block.kind in PARAGRAPH_KINDS else "paragraph"
@@ -62,6 +71,19 @@ def segment(raw: RawDocument) -> list[Paragraph]:
     _number(paragraphs)
     _mark_boilerplate(paragraphs)
     return paragraphs
+
+
+def _enter(trail: list[tuple[int, str]], level: int, text: str) -> None:
+    """Put a heading on the trail, closing the headings it ends. A judgement section
+    also closes the summary (or the judgement section) it follows, whatever their styles:
+    a report may set "What needs to improve?" larger than its judgement headings."""
+    if _JUDGEMENT_SECTION.match(text):
+        cut = next((i for i, (_, t) in enumerate(trail)
+                    if _SUMMARY_SECTION.search(t) or _JUDGEMENT_SECTION.match(t)), len(trail))
+        del trail[cut:]
+    while trail and trail[-1][0] >= level:
+        trail.pop()
+    trail.append((level, text))
 
 
 def _clean_rows(rows: list[list[str]]) -> list[list[str]] | None:

@@ -164,3 +164,59 @@ def test_split_words_rejoin_with_the_document_vocabulary_and_suspended_hyphens_k
     ))
     assert [p.text for p in paragraphs] == [
         "Assessments are timely for homeless 16- and 17-year-olds, and most assessments use a two-way approach."]
+
+
+def test_judgement_sections_close_the_summary_whatever_their_heading_levels():
+    # A 2025-style report: "What needs to improve?" set bolder (so deeper in the trail)
+    # than the judgement headings that follow it.
+    paragraphs = segment(doc(
+        heading("Inspection of Testshire", 1),
+        para("Children in Testshire receive outstanding services."),
+        heading("What needs to improve?", 2),
+        Block("The timeliness of reviews.", "list_item"),
+        heading("The experiences and progress of children who need help and protection: outstanding", 3),
+        para("1. Early help is strong."),
+        heading("Early help", 4),
+        para("2. Family hubs are busy."),
+        heading("The experiences and progress of children in care: good", 4),
+        para("3. Children live in stable homes."),
+        heading("The impact of leaders on social work practice with children and families: outstanding", 2),
+        para("4. Leaders know their services."),
+    ))
+    assert [p.section for p in paragraphs] == [
+        ["Inspection of Testshire"],
+        ["Inspection of Testshire", "What needs to improve?"],
+        ["Inspection of Testshire", "The experiences and progress of children who need help and protection: outstanding"],
+        ["Inspection of Testshire", "The experiences and progress of children who need help and protection: outstanding",
+         "Early help"],
+        ["Inspection of Testshire", "The experiences and progress of children in care: good"],
+        ["Inspection of Testshire",
+         "The impact of leaders on social work practice with children and families: outstanding"],
+    ]
+
+
+def test_earlier_framework_judgements_close_recommendations_and_summaries_but_keep_their_parents():
+    paragraphs = segment(doc(
+        heading("Borough of Testshire", 1),
+        heading("The local authority", 2),
+        heading("Recommendations", 3),
+        para("1. Improve the quality of plans."),
+        heading("Summary for children and young people", 3),
+        para("Most of you told us you feel safe."),
+        heading("Children who need help and protection", 4),
+        para("2. Referrals are dealt with promptly."),
+        heading("Summary", 5),
+        para("3. Thresholds are understood."),
+        heading("Leadership, management and governance", 4),
+        para("4. Leaders are ambitious."),
+        heading("Areas for improvement", 3),
+        para("Improve supervision."),
+    ))
+    assert [p.section[1:] for p in paragraphs] == [
+        ["The local authority", "Recommendations"],
+        ["The local authority", "Summary for children and young people"],
+        ["The local authority", "Children who need help and protection"],
+        ["The local authority", "Children who need help and protection", "Summary"],
+        ["The local authority", "Leadership, management and governance"],
+        ["The local authority", "Areas for improvement"],
+    ]
