@@ -9,7 +9,9 @@ PITCH = 14.5
 
 
 def make_pdf(pages, *, encrypt=False, page_count=None):
-    """A PDF whose pages hold text items (x, y, text, size, bold); y grows upwards."""
+    """A PDF whose pages hold text items (x, y, text, size, bold); y grows upwards. `text`
+    may be a list of (x, text) runs set on one line in one text object, as a contents
+    line or a table row is."""
     objects = []
 
     def add(body: bytes) -> int:
@@ -23,8 +25,13 @@ def make_pdf(pages, *, encrypt=False, page_count=None):
     for items in pages:
         ops = []
         for x, y, text, size, is_bold in items:
-            escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("cp1252")
-            ops.append(b"BT /F%d %g Tf %g %g Td (%s) Tj ET" % (2 if is_bold else 1, size, x, y, escaped))
+            runs = [(x, text)] if isinstance(text, str) else text
+            shows, at = [], 0
+            for run_x, run in runs:
+                escaped = run.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("cp1252")
+                shows.append(b"%g %g Td (%s) Tj" % (run_x - at, y if not shows else 0, escaped))
+                at = run_x
+            ops.append(b"BT /F%d %g Tf %s ET" % (2 if is_bold else 1, size, b" ".join(shows)))
         stream = b"\n".join(ops)
         content = add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "

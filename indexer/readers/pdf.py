@@ -31,6 +31,8 @@ _FIELD = re.compile(r"^[A-Z][\w'’ ]{0,30}:\s+\S")
 _GRADE_WORDS = re.compile(r"\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+# A contents entry: a title, then dot leaders or a space, then its page number.
+_CONTENTS_ENTRY = re.compile(r"^(.*?[^\W\d_].*?)(\s*(?:[.…·]\s*){3,}|\s+)(\d{1,3})$")
 _OPEN_QUOTE = "“\"‘'"
 # A closing quote: a double one, or a single one not followed by a letter (not an apostrophe).
 _CLOSE_QUOTE = re.compile(r"[”\"]|[’'](?![^\W\d_])")
@@ -225,6 +227,7 @@ class _Layout:
     def __init__(self, pages: list[list[_Line]], heights: list[float]) -> None:
         furniture = _running_lines(pages, heights)
         self.pages = [[ln for ln in lines if id(ln) not in furniture] for lines in pages]
+        self.pages = [_without_contents(lines, len(pages)) for lines in self.pages]
         body = [ln for lines in self.pages for ln in lines]
         sizes = Counter()
         for ln in body:
@@ -482,6 +485,51 @@ def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[int]:
                 found.update(id(c) for c in cluster)
             cluster = [ln] if ln is not None else []
     return found
+
+
+# -- contents pages ------------------------------------------------------------------------
+
+def _without_contents(lines: list[_Line], page_count: int) -> list[_Line]:
+    """A page's lines less its table of contents: three or more entries ending in page
+    numbers that are right-aligned together (or led by dots), in order and within the
+    document, with the wrapped entries between them and the title just above them."""
+    aligned, dotted = [], []
+    for i, ln in enumerate(lines):
+        m = _CONTENTS_ENTRY.match(ln.text)
+        if m and 0 < int(m.group(3)) <= page_count:
+            (dotted if m.group(2).strip() else aligned).append(i)
+    groups: list[list[int]] = []   # entries whose numbers end within a few points of each other
+    for i in sorted(aligned, key=lambda i: lines[i].x1):
+        if groups and lines[i].x1 - lines[groups[-1][-1]].x1 <= 4:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    groups = [sorted(g + dotted) for g in groups] or [dotted]
+    found = max((run for group in groups for run in _runs(group, lines)), key=len, default=[])
+    numbers = [int(_CONTENTS_ENTRY.match(lines[i].text).group(3)) for i in found]
+    if len(found) < 3 or numbers != sorted(numbers):
+        return lines
+    first, last = found[0], found[-1]
+    if first > 0 and _is_title_of(lines[first - 1], lines[first]):
+        first -= 1
+    return lines[:first] + lines[last + 1:]
+
+
+def _runs(indexes: list[int], lines: list[_Line]) -> list[list[int]]:
+    """Entries that follow each other closely: at most two wrapped lines apart and
+    without a wide vertical gap."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i - runs[-1][-1] <= 3 and lines[runs[-1][-1]].bottom - lines[i].top < 5 * lines[i].size:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _is_title_of(title: _Line, entry: _Line) -> bool:
+    """A short line just above the first entry: the contents page's title."""
+    return len(title.text.split()) <= 3 and 0 < title.bottom - entry.top < 4 * title.size
 
 
 def _line_pitch(lines: list[_Line], body_size: float) -> float:
