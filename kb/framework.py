@@ -21,6 +21,17 @@ class Judgement:
 
 
 @dataclass(frozen=True)
+class OlderJudgement:
+    """A judgement an older framework graded that is no ILACS judgement area: paragraphs are
+    not tagged with it, but a report's grades may hold it."""
+    id: str
+    title: str
+    short: str
+    part_of: str | None   # the judgement area it sits within, if any
+    framework: str        # the document type id of the reports that grade it
+
+
+@dataclass(frozen=True)
 class Criterion:
     id: str
     judgement: str
@@ -47,6 +58,12 @@ def judgements() -> tuple[Judgement, ...]:
 
 
 @lru_cache(maxsize=1)
+def older_judgements() -> tuple[OlderJudgement, ...]:
+    return tuple(OlderJudgement(j["id"], j["title"], j["short"], j["part_of"], j["framework"])
+                 for j in _data()["older_judgements"])
+
+
+@lru_cache(maxsize=1)
 def criteria() -> tuple[Criterion, ...]:
     return tuple(Criterion(c["id"], c["judgement"], c["title"], c["description"], tuple(c["cues"]))
                  for c in _data()["criteria"])
@@ -58,6 +75,9 @@ def doc_types() -> tuple[DocType, ...]:
 
 
 JUDGEMENT_IDS = tuple(j["id"] for j in _data()["judgements"])
+OLDER_JUDGEMENT_IDS = tuple(j["id"] for j in _data()["older_judgements"])
+# Every key a document's grades may hold: the ILACS judgements, then older ones.
+GRADE_KEYS = JUDGEMENT_IDS + OLDER_JUDGEMENT_IDS
 # The four areas a paragraph is evidence for; "overall" is the report's summary.
 AREAS = ("help-protection", "in-care", "care-leavers", "leadership")
 STANCE_IDS = ("strength", "development", "context", "mixed")
@@ -71,6 +91,14 @@ def judgement(jid: str) -> Judgement:
         if j.id == jid:
             return j
     raise KeyError(jid)
+
+
+def graded_title(key: str) -> str:
+    """The title of any grade key, an ILACS judgement's or an older framework's."""
+    for j in (*judgements(), *older_judgements()):
+        if j.id == key:
+            return j.title
+    raise KeyError(key)
 
 
 def criterion(cid: str) -> Criterion:
