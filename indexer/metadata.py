@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date as Date
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from indexer.model import Block, Paragraph, RawDocument
@@ -91,7 +92,7 @@ def describe(raw: RawDocument, paragraphs: list[Paragraph], source: str) -> DocM
         authority=_authority(opening, text),
         date=_date(opening, doc_type),
         period=_period(naming) if doc_type not in INSPECTION_TYPES else None,
-        grades=_grades(raw.blocks, text) if doc_type in INSPECTION_TYPES else {},
+        grades=_grades(raw.blocks) if doc_type in INSPECTION_TYPES else {},
     )
 
 
@@ -114,17 +115,17 @@ def _opening(blocks: list[Block], limit: int = 1500) -> str:
 # -- title ----------------------------------------------------------------------------------
 
 def _title(raw: RawDocument, paragraphs: list[Paragraph], source: str) -> str:
-    """The document's first heading (joined to a second one when the first is only a name,
-    such as "Durham County Council"), else the title the file declares, else the start of
-    its first paragraph, else the file name."""
-    first_blocks = [b for b in raw.blocks if b.text.strip()][:6]
+    """The document's first heading, read whole when it is broken over several heading
+    blocks, and joined to the next one when it is only a name (such as "Durham County
+    Council" or "London Borough of Barnet"); else the title the file declares, else the start
+    of its first paragraph, else the file name."""
+    first_blocks = [b for b in raw.blocks if b.text.strip()][:8]
     for i, b in enumerate(first_blocks):
         if b.kind != "heading":
             continue
-        title = _plain(b.text)
-        following = first_blocks[i + 1] if i + 1 < len(first_blocks) else None
-        if len(title.split()) <= 3 and following is not None and following.kind == "heading":
-            title = f"{title}: {_plain(following.text)}"
+        title, after = _whole_heading(first_blocks, i)
+        if _only_a_name(title) and after < len(first_blocks) and first_blocks[after].kind == "heading":
+            title = f"{title}: {_whole_heading(first_blocks, after)[0]}"
         return title
     declared = _plain(raw.title or "")
     if declared and not _JUNK_TITLE.search(declared) and len(declared.split()) >= 2:
@@ -133,6 +134,46 @@ def _title(raw: RawDocument, paragraphs: list[Paragraph], source: str) -> str:
         if not p.boilerplate and p.kind != "table":
             return _shorten(_plain(p.text), 100)
     return Path(source).stem
+
+
+# A heading line that ends on one of these words or marks runs on into the next line.
+_DANGLING = re.compile(r"(?:\b(?:and|or|of|the|for|in|to|with|on|by|from|at|a|an|who|need)|[,&–-])$", re.I)
+# An Ofsted report's name ("Inspection of ... services", "... care leavers", "... of children",
+# "Review of ... Board") is read up to its closing word.
+_REPORT_NAME = re.compile(r"^(?:re-?)?(?:inspection|review) of\b", re.I)
+_REPORT_NAME_END = re.compile(r"\b(?:services|leavers|children|board)$", re.I)
+_NAME_TAIL = re.compile(r"^(?:(?:Metropolitan|City|County|District) )?(?:Borough )?Council$")
+
+
+def _whole_heading(blocks: list[Block], i: int) -> tuple[str, int]:
+    """The heading at blocks[i] with the heading blocks that continue it (a title a reader
+    split over lines), and the index of the block after them."""
+    text = _plain(blocks[i].text)
+    j = i + 1
+    while j < len(blocks) and j - i <= 3 and blocks[j].kind == "heading":
+        line = _plain(blocks[j].text)
+        if not _continues(text, line):
+            break
+        text, j = f"{text} {line}", j + 1
+    return text, j
+
+
+def _continues(text: str, line: str) -> bool:
+    unfinished = bool(_DANGLING.search(text) or (_REPORT_NAME.match(text) and not _REPORT_NAME_END.search(text)))
+    # After a finished line, "and" opens a second part ("... and Review of the LSCB").
+    if re.match(r"and\b", line, re.I):
+        return unfinished
+    return unfinished or line[:1].islower() or bool(_NAME_TAIL.match(line))
+
+
+def _only_a_name(title: str) -> bool:
+    """A first heading that names the authority or service and not yet the document."""
+    if len(title.split()) <= 3:
+        return True
+    if re.search(r"\b(?:inspection|report|review|visit|assessment|plan|strategy)\b", title, re.I):
+        return False
+    name = _plain_name(title)
+    return bool(title.endswith("Council") or (name and _AUTHORITY_NAMES.fullmatch(name)))
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -186,6 +227,18 @@ def _doc_type(naming: str, opening: str, text: str, source: str) -> str:
     return best if score else "other"
 
 
+# Names of Ofsted reports on local authorities under the frameworks before the SIF: the
+# inspections of safeguarding and looked after children services (2009 to 2012), of
+# arrangements for the protection of children (2012 to 2013) and the unannounced
+# inspections of contact, referral and assessment arrangements (2009 to 2012).
+_PRE_SIF_NAMES = re.compile(
+    r"inspection of safeguarding and looked after children(?:'s)? services"
+    r"|inspection of (?:the )?local authority arrangements for (?:the )?protection of children"
+    r"|inspection of (?:the )?(?:local authority's )?contact,? referral and assessment")
+# An Ofsted report's own furniture, which no paper about one carries in its first lines.
+_INSPECTORS = re.compile(r"\blead inspector\b|\breporting inspector\b|\b(?:her|his) majesty's inspector\b")
+
+
 def _ofsted_type(opening: str, text: str) -> str | None:
     """Ofsted's own reports name themselves in their first lines."""
     head = opening[:600]
@@ -197,15 +250,28 @@ def _ofsted_type(opening: str, text: str) -> str | None:
         return "monitoring-visit"
     if "inspection of services for children in need of help and protection" in head:
         return "sif-inspection"
+    if _PRE_SIF_NAMES.search(head):
+        return "pre-sif-inspection"
     titled = re.search(r"inspection of (?:[\w' -]+ )?children's (?:social care )?services", head[:400])
-    by_inspectors = "lead inspector" in head
-    if not (titled or by_inspectors):
+    if not (titled or _INSPECTORS.search(head)):
         return None
     if "impact of leaders on social work practice" in text:
         return "ilacs-inspection"
     if "achieving permanence" in text and "leadership, management and governance" in text:
         return "sif-inspection"
-    return "ilacs-inspection" if titled else None
+    return _framework_of(head)
+
+
+def _framework_of(head: str) -> str:
+    """An Ofsted report that names no framework's judgements: the framework in force when it
+    was inspected (the SIF from November 2013 to 2017, ILACS from 2018)."""
+    found = _dates_in(head)
+    when = found[-1] if found else None
+    if when and when < "2013-11-01":
+        return "pre-sif-inspection"
+    if when and when < "2018-01-01":
+        return "sif-inspection"
+    return "ilacs-inspection"
 
 
 # -- authority -------------------------------------------------------------------------------
@@ -296,32 +362,100 @@ def _period(opening: str) -> str | None:
 
 # -- grades ----------------------------------------------------------------------------------
 
-def _grades(blocks: list[Block], text: str) -> dict[str, str]:
-    """Judgement grades from the report's grade table; what it lacks (or all, when the table
-    was not recognised) from section headings such as "The experiences and progress of care
-    leavers: good", then from short paragraphs of that form, then from the words "Overall
-    effectiveness <grade>" anywhere in `text`, the whole text made plain. The first value
-    found for a judgement stands."""
+# A grade where a statement of it ends: at the end of the text or before a full stop, a
+# number or a capital (the next row or sentence), not before "when", "because" or "at".
+_STATED = r"\s*:?\s*(" + _GRADE.pattern + r")(?=\s*(?:$|[.;]|\d|(?-i:[A-Z(])))"
+_NAMED_AREA = r"[\w'’ ,.&-]{2,60}?"
+# How a report's front page names each judgement just before its grade: the SIF's numbered
+# table (2013 to 2018) and its summary sentences, and the ILACS table.
+_FRONT_LABELS = tuple((judgements, re.compile(r"(?:^|(?<=[\s.]))" + label + _STATED, re.I)) for judgements, label in (
+    (("overall",), rf"children's services in {_NAMED_AREA}(?:\s+(?:are|is))?"),
+    (("overall",), r"the overall judgement is(?: that children's services)?"),
+    (("overall",), r"overall effectiveness"),
+    (("help-protection",), r"children who need help and protection(?: (?:are|is))?"),
+    (("in-care",), r"children looked after and achieving permanence"),
+    (("in-care", "care-leavers"), r"children in care and care leavers"),
+    (("in-care",), r"experiences and progress of children in care"),
+    (("adoption",), r"adoption performance"),
+    (("care-leavers",), r"experiences? and progress of care leavers"),
+    (("leadership",), r"leadership, management and governance"),
+    (("leadership",), r"the impact of leaders on social work practice with children and families"),
+    (("lscb",), r"(?:the )?(?:effectiveness of the )?local safeguarding children(?:'s)? board(?: \(lscb\))?(?: is)?"),
+))
+# What the SIF's sections open with: "The graded judgement for adoption performance is that
+# it is good", "The Local Safeguarding Children Board requires improvement", "The
+# effectiveness of the LSCB is good".
+_SECTION_STATEMENTS = tuple(re.compile(r"^" + label + _STATED, re.I) for label in (
+    r"the graded judgement (?:for|about|on) (?P<name>.{3,90}?) is(?: that it)?(?: is)?",
+    r"(?P<name>the (?:effectiveness of the )?(?:local safeguarding children(?:'s)? board|lscb))(?: \(lscb\))?(?: is)?",
+))
+
+
+def _grades(blocks: list[Block]) -> dict[str, str]:
+    """Judgement grades: from the report's grade table; what it lacks (or all, when the table
+    was not recognised) from its front page, read as one text; then from the statements that
+    open the SIF's sections on sub-judgements; then from section headings such as "The
+    experiences and progress of care leavers: good" and short paragraphs of that form. The
+    first value found for a judgement stands, so a previous inspection's grades quoted later
+    in a report do not."""
     grades: dict[str, str] = {}
+    for judgement, grade in chain(_table_grades(blocks), _front_grades(blocks), _stated_grades(blocks)):
+        grades.setdefault(judgement, grade)
+    return grades
+
+
+def _table_grades(blocks: list[Block]) -> Iterator[tuple[str, str]]:
     for b in blocks:
         if b.kind == "table" and b.rows:
             for row in b.rows:
-                named = _graded(row[0], " ".join(row[1:])) if len(row) > 1 else _graded_line(row[0])
-                for judgement, grade in named:
-                    grades.setdefault(judgement, grade)
+                named = _graded(row[0], " ".join(row[1:])) if len(row) > 1 else []
+                # A row whose name cell holds the grade too ("Children's services in X are good").
+                yield from named or _graded_line(" ".join(row))
+
+
+def _front_page(blocks: list[Block], limit: int = 3000) -> str:
+    """The text of the first page that has any (the opening, where pages are unknown), plain,
+    tables' cells run together as the page reads."""
+    texts = [b for b in blocks if b.text.strip()]
+    first = texts[0].page if texts else None
+    parts, size = [], 0
+    for b in texts:
+        past = b.page != first if first is not None else size >= limit
+        if past:
+            break
+        parts.append(b.text.replace(" | ", " "))
+        size += len(b.text)
+    return _plain(" ".join(parts))
+
+
+def _front_grades(blocks: list[Block]) -> Iterator[tuple[str, str]]:
+    """Each judgement's grade where the front page names it; the first mention stands."""
+    front = _front_page(blocks)
+    found = []
+    for judgements, pattern in _FRONT_LABELS:
+        m = pattern.search(front)
+        if m:
+            found.extend((m.start(), j, _normal_grade(m.group(1))) for j in judgements)
+    for _, judgement, grade in sorted(found):
+        yield judgement, grade
+
+
+def _stated_grades(blocks: list[Block]) -> Iterator[tuple[str, str]]:
+    """Grades a section states in its opening heading or sentence, then grades in headings
+    and short "<judgement>: <grade>" paragraphs."""
+    for b in blocks:
+        if b.kind in ("heading", "paragraph") and len(b.text.split()) <= 30:
+            text = _plain(b.text)
+            for pattern in _SECTION_STATEMENTS:
+                m = pattern.match(text)
+                if m:
+                    yield from _graded(m.group("name"), m.group(len(m.groups())))
     for b in blocks:
         if b.kind == "heading":
-            for judgement, grade in _graded_line(b.text):
-                grades.setdefault(judgement, grade)
+            yield from _graded_line(b.text)
     for b in blocks:
         if b.kind in ("paragraph", "list_item") and len(b.text.split()) <= 25 and ":" in b.text:
-            for judgement, grade in _graded_line(b.text):
-                grades.setdefault(judgement, grade)
-    if "overall" not in grades:
-        m = re.search(r"overall effectiveness\s*:?\s*(" + _GRADE.pattern + r")", text, re.I)
-        if m:
-            grades["overall"] = _normal_grade(m.group(1))
-    return grades
+            yield from _graded_line(b.text)
 
 
 def _graded_line(text: str) -> list[tuple[str, str]]:
@@ -347,7 +481,9 @@ def _judgements_named(name: str) -> list[str]:
     """The judgement(s) a row or heading names; a pre-2023 combined judgement names two."""
     t = _plain(name).lower()
     if "adoption" in t:
-        return []
+        return ["adoption"]
+    if "safeguarding children board" in t or "safeguarding children's board" in t or re.search(r"\blscb\b", t):
+        return ["lscb"]
     if "help and protection" in t:
         return ["help-protection"]
     if re.search(r"(?:in care|looked after) and care leavers", t):

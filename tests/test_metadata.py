@@ -70,8 +70,9 @@ def test_sif_report_judgements_map_to_framework_ids_and_publication_date_wins():
     assert meta.authority == "Darlington"
     assert meta.date == "2018-05-21"
     assert meta.grades == {"help-protection": "requires improvement to be good",
-                           "in-care": "requires improvement to be good", "care-leavers": "good",
-                           "leadership": "inadequate", "overall": "requires improvement to be good"}
+                           "in-care": "requires improvement to be good", "adoption": "good",
+                           "care-leavers": "good", "leadership": "inadequate",
+                           "overall": "requires improvement to be good"}
 
 
 def test_committee_paper_type_authority_and_labelled_date():
