@@ -3,8 +3,8 @@
 
     .venv/bin/python bench/layout.py FOLDER... [--show KIND]
 
-Counts, per folder: paragraphs that are contents lines; footnote markers (a bare number, or
-a number glued to the end of a word); fragments (a paragraph that does not end a sentence,
+Counts, per folder: paragraphs that are contents lines; footnote markers (a bare number, a
+number opening a paragraph, or a number glued to the end of a word); fragments (a paragraph that does not end a sentence,
 followed by one that starts in lower case); headings that are a grade or a fragment ("good",
 "protection: good"); list items whose lead-in is a separate paragraph; paragraphs whose
 trail holds a judgement section under a summary heading. --show KIND prints the examples
@@ -25,7 +25,7 @@ from indexer.clean import ends_sentence  # noqa: E402
 
 GRADE = r"(?:outstanding|good|inadequate|requires? improvement(?: to be good)?)"
 _CONTENTS = re.compile(r"(?:\.{4,}|…{2,}|\s)\s*\d{1,3}$")
-_MARKER = re.compile(r"^[\d\s,*†‡§]{1,8}$|[a-z]{3,}\d{1,2}(?=[\s.,;:]|$)")
+_MARKER = re.compile(r"^[\d\s,*†‡§]{1,8}$|^\d{1,2}\s+[A-Z]|[a-z]{3,}\d{1,2}(?=[\s.,;:]|$)")
 _GRADE_HEADING = re.compile(rf"^(?:judgement\s*:?\s*|is\s+|are\s+)?{GRADE}\.?$", re.I)
 _JUDGEMENT = re.compile(
     r"^(?:the )?(?:experiences? and progress of|impact of leaders|leadership, management"
@@ -44,7 +44,7 @@ def counts(paragraphs) -> dict[str, list[str]]:
         if any(_CONTENTS.search(line) and re.search(r"\.{4,}|…{2,}", line) for line in lines) \
                 or (p.rows and sum(bool(re.fullmatch(r"\d{1,3}", r[-1])) for r in p.rows) >= 0.6 * len(p.rows) >= 1.2):
             found["contents"].append(p.text[:100])
-        if p.kind != "table" and _MARKER.search(p.text):
+        if p.kind != "table" and p.number is None and _MARKER.search(p.text):
             found["marker"].append(p.text[:100])
         nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
         if nxt is not None and p.kind != "table" and nxt.kind == "paragraph" and not ends_sentence(p.text) \

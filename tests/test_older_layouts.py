@@ -43,3 +43,36 @@ def test_numbered_lines_that_do_not_run_in_page_order_are_not_contents():
               entry(72, 690, "Social workers in post in 2018", "2", BODY, False)]
     raw = read_pdf(make_pdf([items]))
     assert "Social workers in post in 2017" in "\n".join(texts(raw))
+
+
+def right_edge(x, text, size=BODY):
+    """Where Helvetica `text` set at x ends, as pdfium measures it."""
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(make_pdf([[(x, 700, text, size, False)]]))
+    textpage = doc[0].get_textpage()
+    right = textpage.get_charbox(textpage.count_chars() - 1, loose=True)[2]
+    textpage.close()
+    doc.close()
+    return right
+
+
+def test_footnote_marks_come_out_of_the_text_and_footnotes_lose_their_numbers():
+    first = "\u2022 10 live in residential special schools,"
+    after = right_edge(72, first)
+    items = [(72, 760, "Children looked after in this area", 14, True)]
+    items += body(["Of this number:"], 735)
+    items += [(72, 715, first, BODY, False), (after, 719, "3", 7, False),
+              (after + 4, 715, " all of whom live out of the authority area", BODY, False)]
+    items += body(["\u2022 eight live with parents"], 715 - PITCH)
+    items += [(72, 90, "3", 6, False), (76, 86, "These are residential special schools.", 8, False)]
+    page2 = body(["\u2022 54 children are unaccompanied asylum-seeking children."], 760)
+    page2 += body(["Leaders know their services well."], 760 - 2 * PITCH - 12)
+    raw = read_pdf(make_pdf([items, page2]))
+
+    assert [b.text for b in raw.blocks if b.kind != "heading"] == [
+        "Of this number:",
+        "10 live in residential special schools, all of whom live out of the authority area",
+        "eight live with parents",
+        "54 children are unaccompanied asylum-seeking children.",
+        "These are residential special schools.",
+        "Leaders know their services well."]

@@ -210,5 +210,5 @@ def test_a_numbered_paragraph_runs_on_over_a_page_break_at_its_hanging_indent():
     assert texts(raw) == [
         "11. Visits to children are regular and purposeful, and social workers know their children well. "
         "Managers check that visits happen when plans say they should. Children\u2019s views shape their plans.",
-        "1 Data supplied by the local authority.",
+        "Data supplied by the local authority.",
         "12. Plans are specific and reviewed."]

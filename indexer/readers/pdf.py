@@ -33,6 +33,10 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-�
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 # A contents entry: a title, then dot leaders or a space, then its page number.
 _CONTENTS_ENTRY = re.compile(r"^(.*?[^\W\d_].*?)(\s*(?:[.…·]\s*){3,}|\s+)(\d{1,3})$")
+# Digits glued to the end of a word, where a footnote mark would sit.
+_GLUED_DIGITS = re.compile(r"(?<=[^\W\d_])\d{1,2}(?=[\s,.;:)]|$)")
+# The number that opens a footnote (the text after it is kept).
+_FOOTNOTE_MARK = re.compile(r"^\d{1,2}(?:\s+|$|(?=[^\W\d_]))")
 _OPEN_QUOTE = "“\"‘'"
 # A closing quote: a double one, or a single one not followed by a letter (not an apostrophe).
 _CLOSE_QUOTE = re.compile(r"[”\"]|[’'](?![^\W\d_])")
@@ -184,11 +188,47 @@ def _page_lines(textpage: pdfium.PdfTextPage, page_no: int, page_width: float, p
         size = pdfium_c.FPDFText_GetFontSize(tp, first_letter)
         if stripped[-1].isdigit() and len(stripped) > 1 and pdfium_c.FPDFText_GetFontSize(tp, b) < 0.8 * size:
             stripped = stripped.rstrip("0123456789").rstrip()   # a footnote mark set as superscript
+        stripped = _without_marks(stripped, a, tp)
         bold = probe.bold(tp, first_letter) and probe.bold(tp, b)
         line = _Line(stripped, page_no, x0, x1, top, bottom, size, bold, [])
         line.cells = _cells(line, text, a, b, tp, probe, page_width)
-        lines.append(line)
+        if lines and _same_line(lines[-1], line):
+            _join_line(lines[-1], line)
+        else:
+            lines.append(line)
     return lines
+
+
+def _without_marks(text: str, start: int, tp) -> str:
+    """Footnote marks set small after a word inside a line ("schools2 out of") taken out;
+    only digits glued to a letter are looked at, one font-size call each."""
+    cut = []
+    for m in _GLUED_DIGITS.finditer(text):
+        letter = pdfium_c.FPDFText_GetFontSize(tp, start + m.start() - 1)
+        if pdfium_c.FPDFText_GetFontSize(tp, start + m.start()) < 0.8 * letter:
+            cut.append(m.span())
+    for i, j in reversed(cut):
+        text = text[:i] + text[j:]
+    return text
+
+
+def _same_line(prev: _Line, ln: _Line) -> bool:
+    """pdfium breaks a line where a raised footnote mark starts a run: the run starts where
+    the previous one stopped, on the same baseline."""
+    raised = ln.bottom - prev.bottom
+    on_baseline = abs(raised) < 0.3 * prev.size or (ln.size < 0.8 * prev.size and 0 <= raised < 0.7 * prev.size)
+    return (abs(ln.x0 - prev.x1) < 0.3 * prev.size and on_baseline
+            and len(prev.cells) == 1 and len(ln.cells) == 1)
+
+
+def _join_line(prev: _Line, ln: _Line) -> None:
+    rest = ln.text
+    if ln.size < 0.8 * prev.size:          # measured on a raised mark: drop the mark
+        rest = re.sub(r"^\d{1,3}\s*", "", rest)
+    if rest:
+        prev.text = f"{prev.text} {rest}"
+    prev.x1 = ln.x1
+    prev.cells = [(prev.x0, prev.x1, prev.text)]
 
 
 def _cells(line: _Line, text: str, a: int, b: int, tp, probe: _Probe,
@@ -301,13 +341,16 @@ class _Layout:
         notes: list[Block] = []
         last_number = 0
 
-        def close() -> None:
+        def close(flush: bool = True) -> None:
+            """End the open block; a page's footnotes follow it, unless a list goes on
+            (they wait until it ends, not to cut it in two)."""
             nonlocal open_
             if open_ is not None:
                 blocks.append(self._block(open_))
                 open_ = None
-            blocks.extend(notes)
-            notes.clear()
+            if flush:
+                blocks.extend(notes)
+                notes.clear()
 
         for item in self._items():
             if isinstance(item, list):
@@ -329,10 +372,10 @@ class _Layout:
                 if open_.cont_x is None and ln.page == open_.lines[0].page:
                     open_.cont_x = ln.x0
                 continue
-            close()
+            kind = "heading" if ln.heading else "list_item" if ln.bullet else "paragraph"
+            close(flush=kind != "list_item")
             if number and (numbered_next or 0 < int(number.group(1)) - last_number <= 3):
                 last_number = int(number.group(1))
-            kind = "heading" if ln.heading else "list_item" if ln.bullet else "paragraph"
             open_ = _Open([ln], kind, ln.x0)
         close()
         self._assign_levels(blocks)
@@ -424,7 +467,8 @@ class _Layout:
                 groups.append([ln])
             else:
                 groups[-1].append(ln)
-        return [Block(self._text(g), "paragraph", g[0].page) for g in groups]
+        notes = [(_FOOTNOTE_MARK.sub("", self._text(g), count=1), g[0].page) for g in groups]
+        return [Block(text, "paragraph", page) for text, page in notes if text]
 
     # -- heading levels --------------------------------------------------------------------
 
