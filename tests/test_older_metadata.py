@@ -301,3 +301,16 @@ def test_older_judgements_are_grade_keys_and_not_judgement_areas():
     for j in framework.older_judgements():
         assert j.framework in framework.DOC_TYPE_IDS
         assert j.part_of is None or j.part_of in framework.JUDGEMENT_IDS
+
+
+def test_the_glossary_knows_older_reports_acronyms_and_keeps_its_format():
+    lines = (framework.DATA / "glossary.tsv").read_text("utf-8").splitlines()
+    assert lines[0] == "acronym\texpansion"
+    assert all(line.count("\t") == 1 and line == line.strip() for line in lines)
+    pairs = framework.glossary()
+    assert len(set(pairs)) == len(pairs) == len(lines) - 1
+    known = dict(reversed(pairs))   # an acronym's first expansion
+    for acronym in ("LSCB", "CSE", "LAC", "CAF", "CDOP", "SCR", "MARAC", "MAPPA", "CP", "CIN", "DCS"):
+        assert known[acronym]
+    assert known["MARAC"] == "multi-agency risk assessment conference"
+    assert ("HMI", "Her Majesty's Inspector") in pairs and ("HMI", "His Majesty's Inspector") in pairs
