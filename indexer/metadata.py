@@ -14,7 +14,10 @@ from pathlib import Path
 from indexer.model import Block, Paragraph, RawDocument
 from kb.framework import INSPECTOR_DOC_TYPES
 
-INSPECTION_TYPES = ("ilacs-inspection", "sif-inspection")
+# Inspection reports on a whole authority's services, which cover no period; the SIF's and
+# ILACS's are graded on the framework's scale (those before the SIF graded "adequate" too).
+INSPECTION_TYPES = ("ilacs-inspection", "sif-inspection", "pre-sif-inspection")
+GRADED_TYPES = ("ilacs-inspection", "sif-inspection")
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -92,7 +95,7 @@ def describe(raw: RawDocument, paragraphs: list[Paragraph], source: str) -> DocM
         authority=_authority(opening, text),
         date=_date(opening, doc_type),
         period=_period(naming) if doc_type not in INSPECTION_TYPES else None,
-        grades=_grades(raw.blocks) if doc_type in INSPECTION_TYPES else {},
+        grades=_grades(raw.blocks) if doc_type in GRADED_TYPES else {},
     )
 
 
@@ -234,7 +237,7 @@ def _doc_type(naming: str, opening: str, text: str, source: str) -> str:
 _PRE_SIF_NAMES = re.compile(
     r"inspection of safeguarding and looked after children(?:'s)? services"
     r"|inspection of (?:the )?local authority arrangements for (?:the )?protection of children"
-    r"|inspection of (?:the )?(?:local authority's )?contact,? referral and assessment")
+    r"|inspection of (?:the )?(?:local authority(?:'s)? )?contact,? referral and assessment")
 # An Ofsted report's own furniture, which no paper about one carries in its first lines.
 _INSPECTORS = re.compile(r"\blead inspector\b|\breporting inspector\b|\b(?:her|his) majesty's inspector\b")
 

@@ -277,6 +277,18 @@ def test_a_2013_child_protection_inspection_is_never_a_committee_paper():
     assert meta.doc_type == "pre-sif-inspection"
 
 
+def test_an_unannounced_inspection_of_the_front_door_is_a_report_before_the_sif_with_no_period():
+    meta = meta_of(front(
+        Block("Unannounced inspection of local authority contact, referral and assessment "
+              "arrangements", "heading", level=1),
+        Block("Testshire County Council", "heading", level=2),
+        Block("Inspection dates: 5 and 6 July 2011", "paragraph"),
+        Block("Inspectors looked at the referrals of 2010-11 and the plan for 2011-12.", "paragraph"),
+    ))
+    assert meta.doc_type == "pre-sif-inspection"
+    assert meta.period is None and meta.date == "2011-07-06"
+
+
 def test_an_inspectors_report_naming_no_framework_is_typed_by_its_date():
     def report(dates):
         return front(Block("Testshire", "heading", level=1),
