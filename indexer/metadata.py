@@ -140,12 +140,13 @@ def _title(raw: RawDocument, paragraphs: list[Paragraph], source: str) -> str:
 
 
 # A heading line that ends on one of these words or marks runs on into the next line.
-_DANGLING = re.compile(r"(?:\b(?:and|or|of|the|for|in|to|with|on|by|from|at|a|an|who|need)|[,&–-])$", re.I)
+_DANGLING = re.compile(r"(?:\b(?:and|or|of|the|for|in|to|with|on|by|from|at|a|an|who)|[,&–-])$", re.I)
 # An Ofsted report's name ("Inspection of ... services", "... care leavers", "... of children",
 # "Review of ... Board") is read up to its closing word.
 _REPORT_NAME = re.compile(r"^(?:re-?)?(?:inspection|review) of\b", re.I)
 _REPORT_NAME_END = re.compile(r"\b(?:services|leavers|children|board)$", re.I)
 _NAME_TAIL = re.compile(r"^(?:(?:Metropolitan|City|County|District) )?(?:Borough )?Council$")
+_COUNCIL_OF = re.compile(r"^(?:the )?(?:London |Royal )?(?:Metropolitan )?(?:Borough|City|County|Corporation) of [A-Z]")
 
 
 def _whole_heading(blocks: list[Block], i: int) -> tuple[str, int]:
@@ -176,7 +177,7 @@ def _only_a_name(title: str) -> bool:
     if re.search(r"\b(?:inspection|report|review|visit|assessment|plan|strategy)\b", title, re.I):
         return False
     name = _plain_name(title)
-    return bool(title.endswith("Council") or (name and _AUTHORITY_NAMES.fullmatch(name)))
+    return bool(title.endswith("Council") or _COUNCIL_OF.match(title) or (name and _AUTHORITY_NAMES.fullmatch(name)))
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -183,7 +183,7 @@ def test_first_ilacs_layout_read_from_the_front_page_when_no_table_is_recognised
 
 
 def test_a_sif_front_page_read_from_a_pdf():
-    lines = [(72, 780, "Borough of Testshire", 26, False)]
+    lines = [(72, 780, "London Borough of Testshire", 26, False)]
     lines += text_lines(["Inspection of services for children in need of help and",
                          "protection, children looked after and care leavers"], 740, size=16)
     lines += text_lines(["Inspection date: 12 June 2017 to 6 July 2017", "Report published: 25 August 2017"], 690)
@@ -198,7 +198,7 @@ def test_a_sif_front_page_read_from_a_pdf():
     raw = read_pdf(make_pdf([lines]))
     meta = describe(raw, segment(raw), "testshire.pdf")
     assert meta.doc_type == "sif-inspection"
-    assert meta.title == f"Borough of Testshire: {SIF_TITLE}"
+    assert meta.title == f"London Borough of Testshire: {SIF_TITLE}"
     assert meta.date == "2017-08-25"
     assert meta.grades == {"overall": "good", "help-protection": "good", "in-care": RI, "adoption": "good",
                            "care-leavers": "outstanding", "leadership": "good"}
@@ -245,6 +245,12 @@ def test_a_heading_that_is_a_whole_title_is_not_run_into_the_next():
         Block("We will help families sooner, with partners.", "paragraph"),
     ])
     assert meta.title == "Testshire's strategy for early help in every town"
+    meta = meta_of([
+        Block("Help for children in need", "heading", level=1),
+        Block("Child protection plans", "heading", level=2),
+        Block("Plans are reviewed on time.", "paragraph"),
+    ])
+    assert meta.title == "Help for children in need"
 
 
 # -- types -------------------------------------------------------------------------------------
