@@ -7,6 +7,12 @@ from indexer.readers.pdf import read_pdf
 from indexer.segment import segment
 
 
+# Enough body text for the body size to be the body's, not the headings'.
+LONG_TEXT = ["Social workers visit children regularly and see them alone; they know the children well",
+             "and their records are up to date. Managers oversee their work and supervision is regular,",
+             "reflective and recorded, and plans are reviewed when children's circumstances change."] * 3
+
+
 def body(lines, top, **kw):
     return text_lines(lines, top, **kw)
 
@@ -76,3 +82,40 @@ def test_footnote_marks_come_out_of_the_text_and_footnotes_lose_their_numbers():
         "54 children are unaccompanied asylum-seeking children.",
         "These are residential special schools.",
         "Leaders know their services well."]
+
+
+def test_a_heading_that_changes_style_part_way_is_one_heading():
+    items = [(72, 780, "Borough of Testshire", 26, False),
+             (72, 757, "Inspection of services for children in need of help and", 14, True),
+             (72, 740, "protection, children looked after and care leavers", 14, True),
+             (72, 717, "and", 14, False),
+             (72, 694, "Review of the effectiveness of the Local Safeguarding Children", 14, True),
+             (72, 677, "Board", 14, True),
+             (72, 640, "The effectiveness of the Local Safeguarding Children Board is", 14, False),
+             (72, 623, "good.", 14, True)]
+    items += body(["The board coordinates the work of partners well."], 600)
+    items += [(72, 560, "The effectiveness of the adoption panel", 14, False),
+              (72, 540, "Requires improvement.", BODY, True)]
+    items += body(["The panel does not always meet on time."], 520)
+    raw = read_pdf(make_pdf([items, body(LONG_TEXT, 760)]))
+
+    assert [b.text for b in raw.blocks if b.kind == "heading"] == [
+        "Borough of Testshire",
+        "Inspection of services for children in need of help and protection, children looked after and care "
+        "leavers and Review of the effectiveness of the Local Safeguarding Children Board",
+        "The effectiveness of the Local Safeguarding Children Board is good.",
+        "The effectiveness of the adoption panel Requires improvement."]
+    paragraphs = segment(raw)
+    assert [p.section[-1] for p in paragraphs] == [
+        "The effectiveness of the Local Safeguarding Children Board is good.",
+        "The effectiveness of the adoption panel Requires improvement.",
+        "The effectiveness of the adoption panel Requires improvement."]
+
+
+def test_a_heading_followed_by_a_sub_heading_stays_apart():
+    items = [(72, 760, "Information about this local authority area", 14, True),
+             (72, 734, "Previous Ofsted inspections", BODY, True)]
+    items += body(["The local authority operates two children's homes."], 710)
+    raw = read_pdf(make_pdf([items]))
+    assert [b.text for b in raw.blocks if b.kind == "heading"] == [
+        "Information about this local authority area", "Previous Ofsted inspections"]

@@ -37,6 +37,9 @@ _CONTENTS_ENTRY = re.compile(r"^(.*?[^\W\d_].*?)(\s*(?:[.…·]\s*){3,}|\s+)(\d{
 _GLUED_DIGITS = re.compile(r"(?<=[^\W\d_])\d{1,2}(?=[\s,.;:)]|$)")
 # The number that opens a footnote (the text after it is kept).
 _FOOTNOTE_MARK = re.compile(r"^\d{1,2}(?:\s+|$|(?=[^\W\d_]))")
+# A line that ends in a word that cannot end a heading, and a line that is only a grade.
+_JOINING_WORD = re.compile(r"\b(?:and|or|of|the|for|to|in|on|with|by|is|are)$", re.I)
+_GRADE_LINE = re.compile(r"^(?:outstanding|good|inadequate|requires? improvement(?: to be good)?)\.?$", re.I)
 _OPEN_QUOTE = "“\"‘'"
 # A closing quote: a double one, or a single one not followed by a letter (not an apostrophe).
 _CLOSE_QUOTE = re.compile(r"[”\"]|[’'](?![^\W\d_])")
@@ -392,9 +395,12 @@ class _Layout:
         if (cur.kind == "heading") != heading:
             return True
         if heading:
+            if ln.page == prev.page and 0 < prev.bottom - ln.top < 2 * max(ln.size, prev.size) \
+                    and self._heading_goes_on(prev, ln):
+                return False
             same_style = abs(ln.size - prev.size) < 0.6 and ln.bold == prev.bold
             return not (same_style and ln.page == prev.page and abs(prev.bottom - ln.top) < 2 * ln.size
-                        and len(cur.lines) < 4)
+                        and len(cur.lines) < 6)
         if ln.bullet or numbered_next:
             return True
         if ln.page != prev.page:
@@ -409,6 +415,20 @@ class _Layout:
         if cur.cont_x is not None and ln.x0 > cur.cont_x + 8:
             return True   # a first-line indent opens the next paragraph
         return self._short_line_ends(prev, ln)
+
+    def _heading_goes_on(self, prev: _Line, ln: _Line) -> bool:
+        """A heading line, in whatever heading style, that completes the one above it: it
+        starts in lower case; or one of them is or ends in a joining word ("and"); or the
+        line above, of the same size, was full (the next word would not have fitted), or
+        it leads to this grade
+        ("The effectiveness of the board is" / "good.")."""
+        if ln.text[0].islower() or _JOINING_WORD.search(prev.text) or _JOINING_WORD.fullmatch(ln.text):
+            return True
+        if ends_sentence(prev.text):
+            return False
+        first_word = ln.text.split()[0]
+        wrapped = abs(ln.size - prev.size) < 0.6 and self.right - prev.x1 < (len(first_word) + 1) * 0.5 * ln.size
+        return wrapped or bool(_GRADE_LINE.match(ln.text))
 
     def _short_line_ends(self, prev: _Line, ln: _Line) -> bool:
         """A line that stopped although the next line's first word would have fitted ended
