@@ -15,7 +15,8 @@ from kb import framework
 
 from . import stance_cues as cues
 from .prefilter import PatternSet
-from .text import normalise
+from .stance_model import LABELS, StanceModel, default_model, features
+from .text import normalise, stem
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "mr.", "mrs.", "ms.", "dr.", "no.", "st.", "approx.", "vs.", "cf.")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9\u2022])")
@@ -137,6 +138,20 @@ def _apply_negation(clause: str, dev: list[_Cue], good: list[_Cue]) -> None:
             dev.append(_Cue(neg.start(), neg.end(), 2, neg.group(0)))
 
 
+def _apply_lesser(clause: str, dev: list[_Cue], good: list[_Cue]) -> None:
+    """'less rigorous' is a shortfall, 'less delay' progress; the cue right after decides."""
+    for m in cues.LESSER.finditer(clause):
+        end = _word_end(clause, m.end(), cues.LESSER_WINDOW)
+        governed_good = [g for g in good if m.end() <= g.start < end]
+        governed_dev = [d for d in dev if m.end() <= d.start < end]
+        if governed_good and not governed_dev:
+            flipped = min(governed_good)
+            good.remove(flipped)
+            dev.append(_Cue(flipped.start, flipped.end, 3, f"{m.group(0)} {flipped.text}"))
+        elif governed_dev and not governed_good:
+            _turn_round(dev, good, governed_dev, m.group(0) + " {}")
+
+
 def _apply_reversals(clause: str, dev: list[_Cue], good: list[_Cue]) -> None:
     """Shortfalls being reduced ("helping to reduce drift") or reported as falling
     ("changes of social worker have reduced") are progress."""
@@ -154,6 +169,7 @@ def _score_clause(clause: str) -> _Clause:
     # A strength word inside a shortfall phrase ("not fully", "not good enough") is part of it.
     good = [g for g in _find(strength_table, clause) if not any(d.start <= g.start < d.end for d in dev)]
     _apply_awareness(clause, dev, good)
+    _apply_lesser(clause, dev, good)
     _apply_negation(clause, dev, good)
     _apply_reversals(clause, dev, good)
     result = _Clause()
@@ -186,46 +202,157 @@ def _split_contrast(sentence: str) -> tuple[str, str, str | None, bool]:
     return sentence[:last.start()], sentence[last.end():], last.group(0).strip(" ,;:"), False
 
 
-def sentence_stance(sentence: str, doc_type: str | None = None) -> tuple[str, list[str]]:
-    """(stance, cues) for one sentence: stance is strength, development or context;
-    cues name what decided it ("+" marks a strength cue; "not effective" a negated one)."""
+@dataclass
+class _Reading:
+    """What the rules found in one sentence: the verdict and the facts behind it."""
+    stance: str
+    cues: list[str]
+    main: _Clause
+    rest: _Clause
+    contrast: str | None
+    numbers: int
+    described: bool
+    plain: bool = False
+
+
+def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
+    """What the cue rules make of one sentence, with the facts behind their verdict."""
     text = re.sub(r"\s+", " ", normalise(sentence).lower()).strip()
     before, verdict, contrast, opening = _split_contrast(text)
     main = _score_clause(verdict)
     rest = _score_clause(before) if before else _Clause()
     found = ([f"contrast: {contrast}"] if contrast else []) + rest.cues + main.cues
     numbers = len(cues.NUMBER.findall(text))
+    _, _, context = _compiled()
+    described = [m.group(0) for i in context.candidates(text) for m in (context.pattern(i).search(text),) if m]
+
+    def reading(stance: str, shown: list[str], plain: bool = False) -> _Reading:
+        return _Reading(stance, shown, main, rest, contrast, numbers, bool(described), plain)
+
     if numbers >= cues.STATISTICS_MIN_NUMBERS and max(
             rest.development + main.development, rest.strength + main.strength) < cues.STRONG_CUE:
-        return "context", found + ["statistics"]
+        return reading("context", found + ["statistics"])
     if contrast and not opening and cues.CONCESSIVE_MIDDLE.match(contrast) and "development" in (
             rest.polarity, main.polarity):
-        return "development", found
+        return reading("development", found)
     if main.polarity:
-        return main.polarity, found
+        return reading(main.polarity, found)
     if contrast and (rest.polarity or cues.HEDGE.search(verdict) or not before):
         # The clause after a contrast carries no cue of its own: the contrast itself
         # marks it as the caveat ("Most plans are good, but a small number ...").
-        return "development", found
+        return reading("development", found)
     whole = _Clause(rest.development + main.development, rest.strength + main.strength)
     if whole.polarity:
-        return whole.polarity, found
+        return reading(whole.polarity, found)
     if whole.development >= 1 and not whole.strength:
-        return "development", found
-    _, _, context = _compiled()
-    described = [m.group(0) for i in context.candidates(text) for m in (context.pattern(i).search(text),) if m]
+        return reading("development", found)
     authority = doc_type is not None and doc_type not in framework.INSPECTOR_DOC_TYPES
     if described or authority or cues.FIGURE.search(text) or numbers >= 2:
-        return "context", found + described
-    return "strength", found + ["plain statement"]
+        return reading("context", found + described)
+    return reading("strength", found + ["plain statement"], plain=True)
 
 
-def paragraph_stance(stances: list[str]) -> str:
-    """A paragraph's stance from its sentences': both sides make it mixed."""
-    kinds = set(stances)
-    if "strength" in kinds and "development" in kinds:
+def rule_stance(sentence: str, doc_type: str | None = None) -> tuple[str, list[str]]:
+    """(stance, cues) for one sentence by the rules alone: stance is strength,
+    development or context; cues name what decided it ("+" marks a strength cue; "not
+    effective" a negated one)."""
+    r = rules_reading(sentence, doc_type)
+    return r.stance, r.cues
+
+
+def rule_features(sentence: str, doc_type: str | None = None) -> list[str]:
+    """The rules' findings as features for the learned model: their verdict, how strong
+    each side's cues were, and the contrast, hedging, figures and description seen."""
+    return _features_of(rules_reading(sentence, doc_type))
+
+
+def _features_of(r: _Reading) -> list[str]:
+    dev = r.main.development + r.rest.development
+    good = r.main.strength + r.rest.strength
+    out = ["plain" if r.plain else f"verdict={r.stance}"]
+    out += [f"dev>={t}" for t in (2, 4, 6) if dev >= t]
+    out += [f"str>={t}" for t in (1.5, 3, 5) if good >= t]
+    if r.contrast:
+        out.append("contrast")
+        if r.main.polarity:
+            out.append(f"after-contrast={r.main.polarity}")
+    if r.numbers:
+        out.append("numbers>=3" if r.numbers >= 3 else "numbers")
+    if r.described:
+        out.append("described")
+    return out
+
+
+# Below this probability the learned model has no majority for any label.
+MAJORITY = 0.5
+
+
+class Verdict(NamedTuple):
+    stance: str
+    cues: list[str]          # the rules' cues, then "learned: ..." terms
+    confidence: float        # the model's probability of `stance`; the rules' verdicts count as sure
+
+
+def sentence_verdict(sentence: str, doc_type: str | None = None,
+                     model: StanceModel | None | bool = True) -> Verdict:
+    """One sentence's stance: the learned model over its words and the rules' findings,
+    or the rules alone where there is no model (`model=False`, or none shipped)."""
+    r = rules_reading(sentence, doc_type)
+    if model is True:
+        model = default_model()
+    unweighed = not (r.main.development or r.main.strength or r.rest.development or r.rest.strength)
+    if not model or (r.stance == "context" and unweighed):
+        # No model, or a description with not one evaluative word ("there are five
+        # teams", "inspectors met care leavers", an authority's account of itself):
+        # stance is a judgement, and there is none to learn from.
+        return Verdict(r.stance, r.cues, 1.0)
+    feats = features(sentence, _features_of(r))
+    probs = model.scores(feats)
+    best = max(range(len(LABELS)), key=probs.__getitem__)
+    stance = LABELS[best]
+    if probs[best] < MAJORITY and not r.plain:
+        # The words leave the model without a majority: the cues the rules found decide.
+        return Verdict(r.stance, r.cues, round(probs[LABELS.index(r.stance)], 3))
+    terms = [_as_written(t, sentence) for t in model.strongest(feats, stance, 4) if not t.startswith("rule:")][:3]
+    shown = [c for c in r.cues if c != "plain statement" or stance == "strength"]
+    if stance != r.stance:
+        shown.append(f"rules said {r.stance}")
+    if terms:
+        shown.append("learned: " + ", ".join(terms))
+    return Verdict(stance, shown, round(probs[best], 3))
+
+
+def _as_written(term: str, sentence: str) -> str:
+    """A learned term ("not alway", "^children") in the words the sentence uses."""
+    written = {}
+    for w in reversed(re.findall(r"[A-Za-z]+(?:'[a-z]+)?", normalise(sentence))):
+        written[stem(w.lower())] = w.lower()
+    term = term.lstrip("^")
+    return " ".join(written.get(t, t) for t in term.split())
+
+
+def sentence_stance(sentence: str, doc_type: str | None = None) -> tuple[str, list[str]]:
+    """(stance, cues) of one sentence, as the tagger decides it."""
+    v = sentence_verdict(sentence, doc_type)
+    return v.stance, v.cues
+
+
+# A sentence counts as a clear strength or shortfall for `mixed` at this confidence.
+CLEAR = 0.7
+
+
+def paragraph_stance(verdicts: list[tuple[str, float]]) -> str:
+    """A paragraph's stance from its sentences' (stance, confidence): mixed only when it
+    holds both a clear strength and a clear area for development; otherwise the side
+    with more weight, and context when neither side has any."""
+    clear = {s for s, c in verdicts if c >= CLEAR}
+    if "strength" in clear and "development" in clear:
         return "mixed"
-    for kind in ("development", "strength"):
-        if kind in kinds:
-            return kind
-    return "context"
+    weight = {"strength": 0.0, "development": 0.0}
+    for stance, confidence in verdicts:
+        if stance in weight:
+            weight[stance] += confidence
+    if not any(weight.values()):
+        return "context"
+    # A tie goes to development: a caveat is what a reader must not miss.
+    return max(("development", "strength"), key=weight.get)

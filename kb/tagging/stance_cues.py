@@ -18,6 +18,12 @@ DEVELOPMENT = (
     (r"\bdelay(s|ed)?\b", 2.5), (r"\bdrift\b", 2.5), (r"\bwait(s|ed)?\b", 2), (r"\bwaiting lists?\b", 3),
     (r"\bslow(er|ly|ness)?\b", 2.5), (r"\bmissed\b", 2.5), (r"\boverdue\b", 3), (r"out of date", 3),
     (r"\bbacklogs?\b", 3), (r"only recently", 2), (r"too (soon|early) to", 3),
+    (r"\b(longer|slower) than (planned|expected|anticipated|intended|necessary|needed|it should)", 3),
+    (r"\b(at an early stage|early days|in (its|their) infancy|still (developing|emerging|bedding in))\b", 2.5),
+    # A shortfall stated as how little there is, or how strained or split it is.
+    (r"(?<!\ba )\blittle\b(?! (by|while|ones?)\b)", 2.5),
+    (r"\b(over)?stretched\b|\bfragile\b|\bunder strain\b", 2.5),
+    (r"\b(views|feedback|experiences?|opinions|responses) (\w+ ){0,6}(are|were|is|was|remains?) (divided|mixed)\b", 3),
     # Absence, lack and weakness.
     (r"\black(s|ed|ing)?\b", 3), (r"insufficient(ly)?", 3), (r"\blimited\b", 2),
     (r"\bweak(ness|nesses|er|ly)?\b", 2.5), (r"\bpoor(ly|er)?\b", 3), (r"under[- ]?developed", 3),
@@ -31,6 +37,7 @@ DEVELOPMENT = (
     (r"\bless (detailed|effective|robust|consistent|clear|timely|well|thorough|focused|able|likely|secure"
      r"|developed|evident|strong|good)", 3),
     (r"\bonly (a |some|one|half|a minority|a small)", 2.5),
+    (r"\b(less|fewer) than (half|a third|a quarter|one in|\d+ ?%)|\bunder (half|a third|a quarter)\b", 2.5),
     (r"(^|[^a])\bfew (children|young people|care leavers|families|staff|social workers|plans|assessments)", 2.5),
     # Negated practice words, counted as one shortfall phrase.
     (r"\bnot yet\b", 3), (r"\byet to\b", 3), (r"\bnot (clear|evident)\b", 3), (r"\bnot been\b", 2.5),
@@ -43,7 +50,8 @@ DEVELOPMENT = (
      r"|be better|do more|address|be addressed)", 3),
     (r"requires? improvement", 2.5), (r"room for (further )?improvement", 3),
     (r"further (work|improvement|development|progress) (is|are)? ?(needed|required)", 3),
-    (r"more (work )?(needs|is needed|to do)", 3),
+    (r"more (work )?(needs|is needed|to do|to be done)", 3),
+    (r"\bareas? (for|of|requiring) (further )?(improvement|development|action)\b|\bimprovement is needed\b", 3),
     (r"\b(more|better|greater|further|stronger|improved|clearer|sharper)\b[^.;]{0,60}\b(is|are) (still )?"
      r"(needed|required)\b", 3),
     (r"could (be|have been) (better|stronger|improved|more|further)", 3),
@@ -136,9 +144,14 @@ STRENGTH = (
 NEGATOR = re.compile(r"\b(no longer|not|no|never|nor|neither|without|cannot|can't|don't|doesn't|isn't"
                      r"|aren't|wasn't|weren't|haven't|hasn't|nobody|none)\b")
 NEGATION_WINDOW = 5   # words
+# "less rigorous", "less well": a comparative that turns round the strength word after it;
+# "less delay" turns a shortfall into progress. Alone ("less than half") it says nothing.
+LESSER = re.compile(r"\b(less|not as|not so)\b")
+LESSER_WINDOW = 2     # words
 # Phrases built from a negator that are not negations of practice.
 NOT_NEGATION = re.compile(
     r"\b(not only|not just|not least|whether or not|if not|no matter|no exception|no fewer|not surprising(ly)?"
+    r"|(wasted|wastes|lost|loses) no time|no doubt|no hesitation"
     r"|(cannot|can't|unable to|are not able to|not able to) (live|remain|return|stay|be cared for"
     r"|continue to (live|remain)))\b")
 # Words that work against a shortfall ("helping to reduce drift and delay"): they turn the
@@ -161,9 +174,10 @@ AWARENESS = re.compile(
     r"\b(understand(s|ing)?|aware(ness)?|recogni[sz](e|es|ed|ing)|know(s)?|acknowledg(e|es|ed|ing)"
     r"|identif(y|ies|ied)|realistic about|clear about|alert to|attuned to|sighted on|address(es|ed|ing)?"
     r"|tackl(e|es|ed|ing)|challeng(e|es|ed|ing))\b")
+# Naming an area for improvement ("managers have recognised X as an area for improvement")
+# still names the shortfall, so those phrases are not objects of awareness.
 AWARENESS_OBJECTS = re.compile(
-    r"\b(weakness(es)?|challenges?|shortfalls?|deficits?|gaps?|areas? for (development|improvement)"
-    r"|improvements? needed|more to do|further (work|improvement|development)|(weak|weaker|poor|poorer) practice)\b")
+    r"\b(weakness(es)?|challenges?|shortfalls?|deficits?|gaps?|(weak|weaker|poor|poorer) practice)\b")
 
 # Contrast: the clause after these carries the sentence's verdict.
 CONTRAST_AFTER = re.compile(
@@ -183,14 +197,19 @@ HEDGE = re.compile(r"\b(some|a small number|a minority|a few|a number of|not all
 # Description with no verdict: numbers, what inspectors did, plans and things in motion.
 CONTEXT = (
     r"\b\d+(\.\d+)?\s?(%|per ?cent)", r"\bper 10,?000\b",
-    r"\bthere (are|is|were|was) (\d+|a total|approximately|around|over|currently)",
+    r"\bthere (are|is|were|was) (\d+|a total|approximately|around|over|currently|two|three|four|five|six|seven"
+    r"|eight|nine|ten|eleven|twelve|several)\b",
     r"\binspectors? (met|spoke|looked|reviewed|considered|visited|sampled|observed|tracked|saw|evaluated"
     r"|were told)",
     r"\bthis (inspection|visit)\b", r"\bat the time of\b", r"\bprevious inspection\b", r"\blast inspection\b",
     r"\b(is|are) being (sought|developed|explored|considered|recruited|reviewed|established|introduced"
     r"|planned|built)",
     r"\bwill\b", r"\bplans? to\b", r"\b(is|are) planned\b", r"\bwe (will|aim|intend|plan)\b",
-    r"\bconsists? of\b", r"\bcompris(es|ed)\b",
+    r"\bconsists? of\b", r"\bcompris(es|ed)\b", r"\bawaiting\b",
+    r"\b(is|are) (also |now |jointly )?responsible for\b", r"\b(is|are) (a |the )?members? of\b",
+    r"\b(has|have) been (re(written|structured|organised|designed|named|located|launched)|introduced|appointed"
+    r"|created|established|merged|commissioned|launched|set up)\b",
+    r"\b(took|take|takes) up (post|office|the post|the role)\b", r"\b(reports|report) (directly )?to the\b",
     r"\b(in|since|from) (january|february|march|april|may|june|july|august|september|october|november"
     r"|december) \d{4}\b",
 )

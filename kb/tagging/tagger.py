@@ -16,13 +16,14 @@ from .criteria import CriteriaMatcher
 from .headings import read_trail
 from .lexicon import COMBINED
 from .scoring import AREAS, AreaScorer, LearnedTerms
-from .stance import paragraph_stance, sentence_split, sentence_stance
+from .stance import paragraph_stance, sentence_split, sentence_verdict
 
 HEADING_SHARE = 0.6          # a settling heading's share of the judgement scores
 MIN_JUDGEMENT_SCORE = 0.15   # other areas listed in `judgements` need at least this
 MIN_EVIDENCE = 0.5           # below this summed weight the text names no area at all
 SETTLED_CONFIDENCE = 0.95   # a judgement heading is all but certain
 EXPLAINED_TERMS = 5
+UNDECIDED = 0.5             # a sentence verdict less sure than this yields to its heading
 OVERALL_CRITERION = "overall.summary"
 
 
@@ -32,7 +33,7 @@ class Tags:
     judgements: dict[str, float]                 # ids that apply -> score, descending
     criteria: dict[str, float]                   # criterion id -> score, descending
     stance: str                                  # strength | development | context | mixed
-    sentences: list[dict] = field(default_factory=list)   # {"text", "stance", "cues"}
+    sentences: list[dict] = field(default_factory=list)   # {"text", "stance", "cues", "confidence"}
     confidence: float = 0.0
     explanation: list[str] = field(default_factory=list)
 
@@ -108,18 +109,18 @@ class Tagger:
                 explanation: list[str]) -> tuple[list[dict], str]:
         sentences = []
         for sentence in sentence_split(text):
-            stance, cues = sentence_stance(sentence, doc_type)
-            undecided = stance == "context" or cues[-1:] == ["plain statement"]
+            stance, cues, confidence = sentence_verdict(sentence, doc_type)
+            undecided = stance == "context" or confidence < UNDECIDED
             if undecided and kind == "table":
                 # A table cell or row is a label or a figure, not a finding stated plainly.
-                stance = "context"
+                stance, confidence = "context", 1.0
             if undecided and heading.stance:
-                stance, cues = heading.stance, cues + [f"heading: {heading.stance_heading}"]
-            sentences.append({"text": sentence, "stance": stance, "cues": cues})
+                stance, cues, confidence = heading.stance, cues + [f"heading: {heading.stance_heading}"], 1.0
+            sentences.append({"text": sentence, "stance": stance, "cues": cues, "confidence": confidence})
         if heading.stance:
             explanation.append(f"stance {heading.stance}: heading '{heading.stance_heading}'")
             return sentences, heading.stance
-        stance = paragraph_stance([s["stance"] for s in sentences])
+        stance = paragraph_stance([(s["stance"], s["confidence"]) for s in sentences])
         explanation.append(self._stance_reason(stance, sentences))
         return sentences, stance
 
@@ -132,9 +133,11 @@ class Tagger:
 
     @staticmethod
     def _stance_reason(stance: str, sentences: list[dict]) -> str:
-        """The cues behind the paragraph's stance; a development verdict lists only the
-        shortfalls, since the strength cues it outweighed did not decide it."""
-        cues = [c for s in sentences for c in s["cues"] if not (c.startswith("+") and stance == "development")]
+        """The cues behind the paragraph's stance, from the sentences on its side (both
+        sides for mixed); "+" marks of strength cues are dropped."""
+        sides = ("strength", "development") if stance == "mixed" else (stance,)
+        cues = [c for s in sentences if s["stance"] in sides for c in s["cues"]
+                if not (c.startswith("+") and stance == "development")]
         shown = ", ".join(dict.fromkeys(c.lstrip("+") for c in cues if c != "plain statement"))
         if not shown:
             shown = "plain statement of practice" if stance == "strength" else "no evaluative words"

@@ -1,0 +1,67 @@
+"""The cue rules as inspectors write: shortfalls without a negative word, contrast and
+hedging, comparatives, idioms built from a negator, and plain description. The rules are
+the learned model's features and its fallback, so each is tested on its own."""
+import pytest
+
+from kb.tagging.stance import rule_stance
+
+
+def stance(sentence, doc_type=None):
+    return rule_stance(sentence, doc_type)[0]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Young people in settled homes hear little from their personal advisers.",
+    "There is little evidence that plans are reviewed.",
+    "The exploitation team is stretched.",
+    "Carers' views of the support they get are divided.",
+    "A few children are placed in homes that are not registered.",
+    "Less than half of care leavers are in education, employment or training.",
+    "Progress on the new front door is taking longer than planned.",
+    "The new practice model is at an early stage.",
+])
+def test_a_shortfall_stated_without_the_usual_negative_words(sentence):
+    assert stance(sentence) == "development"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Although leaders are ambitious, there is more work to be done.",
+    "There is more work to be done, although progress is good.",
+    "It is too early to see the impact of the new model, although leaders are confident.",
+    "While most children are seen, a small number are not visited often enough.",
+])
+def test_a_caveat_either_side_of_although_or_while(sentence):
+    assert stance(sentence) == "development"
+
+
+def test_less_turns_round_the_word_after_it():
+    sentence = "The audits focus well on progress but are less rigorous in assessing next steps."
+    result, cues = rule_stance(sentence)
+    assert result == "development" and "less rigorous" in cues
+    assert stance("There is less delay for children than a year ago.") == "strength"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Children no longer experience changes of social worker.",
+    "The new director wasted no time in making key appointments.",
+    "Social workers intervene swiftly when risks to children increase.",
+])
+def test_strengths_that_contain_a_negator_or_a_word_of_intervention(sentence):
+    assert stance(sentence) == "strength"
+
+
+def test_naming_an_area_for_improvement_is_development_even_when_leaders_see_it():
+    assert stance("Managers have recognised life-story work as an area for improvement.") == "development"
+    # Awareness of weaknesses, as such, is leadership's strength.
+    assert stance("Leaders understand the weaknesses in assessment practice.") == "strength"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The DCS is also responsible for adult services.",
+    "The audit tool has been rewritten.",
+    "Several young people are awaiting age assessments.",
+    "There are five locality teams.",
+    "The head of service reports to the director of children's services.",
+])
+def test_plain_description_of_structures_and_who_does_what_is_context(sentence):
+    assert stance(sentence) == "context"
