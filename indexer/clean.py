@@ -88,3 +88,11 @@ def ends_sentence(text: str) -> bool:
     """True when text ends as a sentence or a clause that introduces something (. ! ? : ;)."""
     bare = text.rstrip().rstrip("\"'”’)]")   # closing quotes or brackets may follow the stop
     return bare[-1:] in (".", "!", "?", ":", ";", "…")
+
+
+def append_item(text: str, item: str) -> str:
+    """A list item added to the text that introduces it, items apart by semicolons
+    unless they are punctuated."""
+    if text[-1:] in ":;,.":
+        return f"{text} {item}"
+    return f"{text}; {item}"

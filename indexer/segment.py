@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.clean import PARAGRAPH_NUMBER, ends_sentence, join_lines, tidy, vocabulary
+from indexer.clean import PARAGRAPH_NUMBER, append_item, ends_sentence, join_lines, tidy, vocabulary
 from indexer.model import PARAGRAPH_KINDS, Paragraph, RawDocument
 
 # Text that is never evidence: Ofsted's closing page, licences, copyright, contact lines.
@@ -68,9 +68,26 @@ def segment(raw: RawDocument) -> list[Paragraph]:
         paragraphs.append(Paragraph(seq=len(paragraphs), text=text, kind=kind, page=block.page,
                                     number=None, section=[t for _, t in trail], rows=rows))
         after_heading = False
+    paragraphs = _with_lead_ins(paragraphs)
     _number(paragraphs)
     _mark_boilerplate(paragraphs)
     return paragraphs
+
+
+def _with_lead_ins(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """A paragraph that ends in a colon takes in the list items that follow it in its
+    section: "In the last 12 months: there have been eight adoptions; 28 children ..."
+    (a bullet alone says nothing without it)."""
+    out: list[Paragraph] = []
+    lead: Paragraph | None = None
+    for p in paragraphs:
+        if lead is not None and p.kind == "list_item" and p.section == lead.section:
+            lead.text = append_item(lead.text, p.text)
+            continue
+        lead = p if p.kind == "paragraph" and p.text.endswith(":") else None
+        p.seq = len(out)
+        out.append(p)
+    return out
 
 
 def _enter(trail: list[tuple[int, str]], level: int, text: str) -> None:

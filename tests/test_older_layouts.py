@@ -119,3 +119,32 @@ def test_a_heading_followed_by_a_sub_heading_stays_apart():
     raw = read_pdf(make_pdf([items]))
     assert [b.text for b in raw.blocks if b.kind == "heading"] == [
         "Information about this local authority area", "Previous Ofsted inspections"]
+
+
+def test_bullets_nested_under_a_list_item_stay_with_the_item_they_complete():
+    items = [(72, 760, "Children living in this area", 14, True)]
+    items += body(["\u2022 The proportion of children entitled to free school meals:"], 735)
+    items += body(["\u2013 in primary schools is 16.7% (the national average is 14.5%)"], 735 - PITCH, x=110)
+    items += body(["\u2013 in secondary schools is 13.1% (the national average is 13.2%), and",
+                   "rising"], 735 - 2 * PITCH, x=120, first_x=110)
+    items += body(["\u2022 Children from minority ethnic groups account for 67.6% of all children."],
+                  735 - 4 * PITCH)
+    items += body(LONG_TEXT, 600)
+    raw = read_pdf(make_pdf([items]))
+
+    assert [b.text for b in raw.blocks if b.kind == "list_item"] == [
+        "The proportion of children entitled to free school meals: in primary schools is 16.7% "
+        "(the national average is 14.5%); in secondary schools is 13.1% (the national average is 13.2%), and rising",
+        "Children from minority ethnic groups account for 67.6% of all children."]
+
+
+def test_a_paragraph_introducing_a_list_carries_it_into_the_stored_paragraph():
+    items = [(72, 760, "Children looked after in this area", 14, True)]
+    items += body(["In the last 12 months:"], 735)
+    items += body(["\u2022 there have been eight adoptions"], 735 - PITCH, x=90)
+    items += body(["\u2022 28 children became subject of special guardianship orders"], 735 - 2 * PITCH, x=90)
+    items += body(LONG_TEXT, 600)
+    paragraphs = segment(read_pdf(make_pdf([items])))
+    assert paragraphs[0].text == ("In the last 12 months: there have been eight adoptions; "
+                                  "28 children became subject of special guardianship orders")
+    assert paragraphs[1].text.startswith("Social workers visit children")

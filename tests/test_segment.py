@@ -50,16 +50,16 @@ def test_numbers_in_sequence_are_taken_off_the_text():
 def test_a_lone_year_or_a_list_inside_numbered_paragraphs_is_not_numbering():
     paragraphs = segment(doc(
         para("2020. A year to remember for the service."),
-        para("5. The council agreed the following actions:"),
-        Block("1. recruit more foster carers;", "list_item"),
-        Block("2. open a second family hub.", "list_item"),
+        para("5. The council agreed two actions."),
+        Block("1. Recruit more foster carers.", "list_item"),
+        Block("2. Open a second family hub.", "list_item"),
         para("6. Progress will be reported to scrutiny."),
         para("7. Members are asked to note the report."),
         para("8.5 million pounds was invested."),
     ))
     assert [p.number for p in paragraphs] == [None, 5, None, None, 6, 7, None]
     assert paragraphs[0].text.startswith("2020.")
-    assert paragraphs[2].text == "1. recruit more foster carers;"
+    assert paragraphs[2].text == "1. Recruit more foster carers."
 
 
 def test_a_paragraph_cut_by_a_page_break_is_joined_but_not_across_a_heading():
@@ -219,4 +219,31 @@ def test_earlier_framework_judgements_close_recommendations_and_summaries_but_ke
         ["The local authority", "Children who need help and protection", "Summary"],
         ["The local authority", "Leadership, management and governance"],
         ["The local authority", "Areas for improvement"],
+    ]
+
+
+def test_a_lead_in_keeps_the_list_it_introduces_in_its_section():
+    paragraphs = segment(doc(
+        heading("Children looked after in this area", 2),
+        para("At 31 March 2017, 345 children were being looked after. Of this number:"),
+        Block("214 live outside the local authority area", "list_item"),
+        Block("40 live in residential children's homes,", "list_item"),
+        Block("54 children are unaccompanied asylum-seeking children.", "list_item"),
+        para("5. The council agreed the following actions:"),
+        Block("1. recruit more foster carers;", "list_item"),
+        Block("2. open a second family hub.", "list_item"),
+        para("6. Progress will be reported to scrutiny."),
+        para("The service has two aims:"),
+        heading("Recommendations", 2),
+        Block("Improve the timeliness of plans.", "list_item"),
+    ))
+    assert [(p.seq, p.number, p.kind, p.text) for p in paragraphs] == [
+        (0, None, "paragraph", "At 31 March 2017, 345 children were being looked after. Of this number: "
+         "214 live outside the local authority area; 40 live in residential children's homes, "
+         "54 children are unaccompanied asylum-seeking children."),
+        (1, 5, "paragraph", "The council agreed the following actions: 1. recruit more foster carers; "
+         "2. open a second family hub."),
+        (2, 6, "paragraph", "Progress will be reported to scrutiny."),
+        (3, None, "paragraph", "The service has two aims:"),
+        (4, None, "list_item", "Improve the timeliness of plans."),
     ]

@@ -20,13 +20,13 @@ from datetime import date
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from indexer.clean import PARAGRAPH_NUMBER, clean, ends_sentence, tidy, vocabulary
+from indexer.clean import PARAGRAPH_NUMBER, append_item, clean, ends_sentence, tidy, vocabulary
 from indexer.model import Block, RawDocument, ReadError
 
-# Bullet glyphs, Symbol/Wingdings bullets (private use code points), and dashes or stars
-# followed by a space.
-_BULLET = re.compile(r"^(?:[•◼▪■●○◦‣⁃∙·➢➤►▶✓✔❖◆◇□]|[\uf000-\uf0ff])\s*|^[-–*]\s+")
-_MARKER = re.compile(r"^(?:\d{1,3}[.)]|\(?[a-zA-Z]{1,4}[.)]|\(\d{1,3}\)|[•◼▪■●○◦‣⁃∙·➢➤►▶✓✔❖◆◇□–*-]|[\uf000-\uf0ff])$")
+# Bullet glyphs, Symbol/Wingdings bullets (private use code points), and dashes (a minus
+# sign or a box-drawing line among them) or stars followed by a space.
+_BULLET = re.compile(r"^(?:[•◼▪■●○◦‣⁃∙·➢➤►▶✓✔❖◆◇□]|[\uf000-\uf0ff])\s*|^[-–−─*]\s+")
+_MARKER = re.compile(r"^(?:\d{1,3}[.)]|\(?[a-zA-Z]{1,4}[.)]|\(\d{1,3}\)|[•◼▪■●○◦‣⁃∙·➢➤►▶✓✔❖◆◇□–−─*-]|[\uf000-\uf0ff])$")
 _FIELD = re.compile(r"^[A-Z][\w'’ ]{0,30}:\s+\S")
 _GRADE_WORDS = re.compile(r"\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
@@ -76,6 +76,8 @@ class _Open:
     kind: str            # heading, paragraph or list_item (a paragraph may turn out a quote)
     first_x: float
     cont_x: float | None = None   # indent of the second and later lines
+    nested: list[int] = field(default_factory=list)   # where the items of a list nested
+                                                      # under this list item start
 
     @property
     def last(self) -> _Line:
@@ -370,6 +372,10 @@ class _Layout:
             ln = item
             number = PARAGRAPH_NUMBER.match(ln.text)
             numbered_next = bool(number) and int(number.group(1)) in (1, last_number + 1)
+            if open_ is not None and ln.bullet and _nests(open_, ln):
+                open_.nested.append(len(open_.lines))
+                open_.lines.append(ln)
+                continue
             if open_ is not None and not self._breaks(open_, ln, numbered_next):
                 open_.lines.append(ln)
                 if open_.cont_x is None and ln.page == open_.lines[0].page:
@@ -403,6 +409,9 @@ class _Layout:
                         and len(cur.lines) < 6)
         if ln.bullet or numbered_next:
             return True
+        if cur.nested and ln.x0 > cur.first_x + 8 and ln.page == prev.page \
+                and 0 < prev.bottom - ln.top < self.pitch + 0.25 * self.body_size:
+            return False   # the next line of a nested item
         if ln.page != prev.page:
             return not self._runs_on(cur, ln)
         gap = prev.bottom - ln.top
@@ -469,7 +478,9 @@ class _Layout:
         return self._vocabulary
 
     def _block(self, cur: _Open) -> Block:
-        text = self._text(cur.lines)
+        text = self._text(cur.lines[:cur.nested[0]] if cur.nested else cur.lines)
+        for start, end in zip(cur.nested, cur.nested[1:] + [len(cur.lines)]):
+            text = append_item(text, _BULLET.sub("", self._text(cur.lines[start:end]), count=1))
         kind = cur.kind
         if kind == "list_item":
             text = _BULLET.sub("", text, count=1)
@@ -505,6 +516,14 @@ class _Layout:
         for b in blocks:
             if b.kind == "heading":
                 b.level = rank[b.level]
+
+
+def _nests(cur: _Open, ln: _Line) -> bool:
+    """A bullet indented under a list item that ends in a colon (or already holds such
+    bullets): an item of a list nested in it, which stays with the item it completes."""
+    if cur.kind != "list_item" or ln.x0 <= cur.first_x + 8:
+        return False
+    return bool(cur.nested) or cur.last.text.endswith(":")
 
 
 def _table_block(table: _Table) -> Block:
