@@ -84,9 +84,14 @@ def vocabulary(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
+_AFTERWORD = re.compile(r"(?<=[.!?])\s*\([^()]{1,40}\)$")
+
+
 def ends_sentence(text: str) -> bool:
-    """True when text ends as a sentence or a clause that introduces something (. ! ? : ;)."""
-    bare = text.rstrip().rstrip("\"'”’)]")   # closing quotes or brackets may follow the stop
+    """True when text ends as a sentence or a clause that introduces something (. ! ? : ;),
+    also when a bracketed note follows the stop ("... is weak. (Recommendation)")."""
+    bare = _AFTERWORD.sub("", text.rstrip())
+    bare = bare.rstrip("\"'”’)]")   # closing quotes or brackets may follow the stop
     return bare[-1:] in (".", "!", "?", ":", ";", "…")
 
 

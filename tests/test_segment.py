@@ -247,3 +247,15 @@ def test_a_lead_in_keeps_the_list_it_introduces_in_its_section():
         (3, None, "paragraph", "The service has two aims:"),
         (4, None, "list_item", "Improve the timeliness of plans."),
     ]
+
+
+def test_a_sentence_followed_by_a_bracketed_note_is_complete():
+    paragraphs = segment(doc(
+        para("Plans are not reviewed often enough. (Recommendation)", page=1),
+        para("managers check plans monthly.", page=2),
+        para("Reviews take place for most children (see", page=2),
+        para("paragraph 12) and are timely.", page=2),
+    ))
+    assert [p.text for p in paragraphs] == [
+        "Plans are not reviewed often enough. (Recommendation)", "managers check plans monthly.",
+        "Reviews take place for most children (see paragraph 12) and are timely."]
