@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 from indexer.index import Analysed, analyse, indexable
 from indexer.metadata import DocMeta, describe
@@ -17,6 +18,7 @@ from indexer.model import Paragraph, RawDocument, ReadError
 from indexer.readers import read_bytes
 from indexer.segment import segment
 from kb.tagging import Tags, tag
+from kb.tagging.stance_model import load_model
 
 # Workers run at a lower priority than the process they prepare documents for, and
 # are given this many files each beyond the one it is storing.
@@ -35,17 +37,20 @@ class Prepared:
     analysed: dict[tuple, Analysed]      # the index's analysis of the paragraphs' text
 
 
-def prepare(data: bytes, source: str, path: str | None = None) -> Prepared:
-    """Read, segment, describe and tag one file. Raises ReadError naming the file, also for
-    a reader's unexpected failure on a malformed file, so that it fails that file and not
-    the batch."""
+def prepare(data: bytes, source: str, path: str | None = None, stance_model: str | None = None) -> Prepared:
+    """Read, segment, describe and tag one file (`stance_model`: the path of a knowledge
+    base's own stance model, else the shipped one is used). Raises ReadError naming the
+    file, also for a reader's unexpected failure on a malformed file, so that it fails
+    that file and not the batch."""
     try:
         raw = read_bytes(data, source)
         paragraphs = segment(raw)
         if not any(not p.boilerplate for p in paragraphs):
             raise ReadError(f"{source} holds no text that could be evidence")
         meta = describe(raw, paragraphs, source)
-        tags = [tag_dict(tag(p.text, section=p.section, doc_type=meta.doc_type, kind=p.kind)) for p in paragraphs]
+        model = load_model(Path(stance_model)) if stance_model else None
+        tags = [tag_dict(tag(p.text, section=p.section, doc_type=meta.doc_type, kind=p.kind, stance_model=model))
+                for p in paragraphs]
         analysed = analyse_paragraphs(paragraphs, meta.title)
     except ReadError:
         raise
@@ -100,9 +105,9 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def start(self, data: bytes, source: str, path: str | None) -> Pending | None:
+    def start(self, data: bytes, source: str, path: str | None, stance_model: str | None = None) -> Pending | None:
         """Hand a document to a worker to prepare; None when there are no workers."""
-        return self.submit(prepare, data, source, path)
+        return self.submit(prepare, data, source, path, stance_model)
 
     def submit(self, fn, *args) -> Pending | None:
         """Hand `fn(*args)` to a worker; None when there are no workers."""

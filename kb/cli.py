@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = cmd("remove", cmd_remove, "remove a document")
     s.add_argument("doc")
     cmd("reindex", cmd_reindex, "rebuild the search index from the database")
+    s = cmd("learn", cmd_learn, "learn the stance model from this knowledge base's documents and tag them again")
+    s.add_argument("--forget", action="store_true", help="go back to the model shipped with kb")
     s = cmd("export", cmd_export, "write one record per paragraph")
     s.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     s.add_argument("--out", help="file to write (default: standard output)")
@@ -230,6 +232,23 @@ def cmd_reindex(args) -> int:
     kb = open_kb(args, rebuild=False)
     n = kb.reindex()
     print(f"index rebuilt: {n} paragraphs")
+    return 0
+
+
+def cmd_learn(args) -> int:
+    from indexer.model import ReadError
+    kb = open_kb(args)
+    if args.forget:
+        changed = kb.forget()
+        print(f"using the stance model shipped with kb; tags of {changed} paragraphs changed")
+        return 0
+    try:
+        report = kb.learn()
+    except ReadError as e:
+        raise UserError(str(e)) from None
+    counts = ", ".join(f"{n} {label}" for label, n in sorted(report.sentences.items()))
+    print(f"learned stance from {counts} sentences ({report.features} weighted terms); "
+          f"tags of {report.changed} paragraphs changed, each on record in its history")
     return 0
 
 

@@ -12,10 +12,21 @@ from typing import Callable, Iterable, Iterator
 
 from indexer.index import Index
 from indexer.model import ReadError
-from indexer.pipeline import Pending, Prepared, Workers, prepare
+from indexer.pipeline import Pending, Prepared, Workers, prepare, tag_dict
 from indexer.readers import SUPPORTED, load_file
 from kb.home import DB_NAME, resolve_home
 from kb.store import Correction, Store, content_hash
+from kb.tagging import tag
+from kb.tagging.stance_model import load_model
+
+STANCE_MODEL = "stance_model.json"   # in the home, once `kb learn` has run
+
+
+@dataclass
+class LearnReport:
+    sentences: dict[str, int]     # labelled sentences learned from, by stance
+    features: int                 # weighted terms and rule findings in the model
+    changed: int                  # paragraphs whose automatic tags changed
 
 
 @dataclass
@@ -81,7 +92,7 @@ class KnowledgeBase:
 
     def ingest_bytes(self, data: bytes, name: str, force: bool = False) -> tuple[str, str]:
         """Ingest one uploaded file; returns (outcome, doc_id). Raises ReadError."""
-        outcome, doc_id, prepared = self._store_loaded(_Loaded(data, name, None), force)
+        outcome, doc_id, prepared = self._store_loaded(_Loaded(data, name, None, self.stance_model), force)
         if prepared:
             self.index.add_documents([doc_id], self._rows([doc_id]), prepared.analysed)
         return outcome, doc_id
@@ -94,12 +105,12 @@ class KnowledgeBase:
         ahead: deque = deque()
         for path in files:
             try:
-                loaded = _Loaded(load_file(path), path.name, str(path.resolve()))
+                loaded = _Loaded(load_file(path), path.name, str(path.resolve()), self.stance_model)
             except ReadError as e:
                 ahead.append((path, e))
             else:
                 if workers.ahead and (force or not self.store.document_by_hash(loaded.digest)):
-                    loaded.pending = workers.start(loaded.data, loaded.name, loaded.path)
+                    loaded.pending = workers.start(loaded.data, loaded.name, loaded.path, loaded.stance_model)
                 ahead.append((path, loaded))
             if len(ahead) > workers.ahead:
                 yield ahead.popleft()
@@ -139,6 +150,50 @@ class KnowledgeBase:
             parts = [partial(_rows_of_documents, self.store.path, doc_ids)
                      for doc_ids in _shares(sizes, workers.count)]
             return self.index.rebuild_in_parts(parts, workers.submit)
+
+    # -- learning -----------------------------------------------------------------------
+    @property
+    def stance_model(self) -> str | None:
+        """The path of this knowledge base's own stance model, if `learn` has made one."""
+        path = self.home / STANCE_MODEL
+        return str(path) if path.exists() else None
+
+    def learn(self) -> LearnReport:
+        """Learn the stance model from this knowledge base's documents (the labels their
+        layout gives, and people's corrections), keep it in the home, and tag every
+        paragraph again with it. Raises ReadError when it cannot learn."""
+        from kb.tagging.stance_learn import fit, labelled_sentences, store_paragraphs
+        samples = list(labelled_sentences(store_paragraphs(self.store)))
+        try:
+            model = fit(samples)
+        except ImportError:
+            raise ReadError("kb learn needs scikit-learn: install it with pip install 'ilacs-kb[train]'") from None
+        except ValueError as e:
+            raise ReadError(f"{e}: add inspection reports, or correct some paragraphs' stance, and try again") from None
+        target = self.home / STANCE_MODEL
+        partial_path = target.with_suffix(".tmp")
+        model.save(partial_path)
+        os.replace(partial_path, target)   # a reader never sees half a model
+        return LearnReport(model.trained_on["sentences"], model.trained_on["features"], self.retag())
+
+    def forget(self) -> int:
+        """Go back to the shipped stance model; returns paragraphs whose tags changed."""
+        (self.home / STANCE_MODEL).unlink(missing_ok=True)
+        return self.retag()
+
+    def retag(self) -> int:
+        """Tag every stored paragraph again with the current tagger and stance model,
+        people's corrections still winning, then rebuild the index; returns how many
+        paragraphs' automatic tags changed (each change is in their history)."""
+        model = load_model(Path(self.stance_model)) if self.stance_model else None
+        changed = 0
+        for doc in self.store.documents():
+            tags = [(p["paragraph_id"], tag_dict(tag(p["text"], section=p["section"], doc_type=doc["doc_type"],
+                                                     kind=p["kind"], stance_model=model)))
+                    for p in self.store.paragraphs(doc["doc_id"])]
+            changed += self.store.retag_document(doc["doc_id"], tags)
+        self.reindex()
+        return changed
 
     def _rows(self, doc_ids: list[str]):
         for doc_id in doc_ids:
@@ -191,15 +246,15 @@ def _is_evidence_file(rel: Path) -> bool:
 class _Loaded:
     """A file's bytes, and its preparation if a worker has it in hand."""
 
-    def __init__(self, data: bytes, name: str, path: str | None):
-        self.data, self.name, self.path = data, name, path
+    def __init__(self, data: bytes, name: str, path: str | None, stance_model: str | None = None):
+        self.data, self.name, self.path, self.stance_model = data, name, path, stance_model
         self.digest = content_hash(data)
         self.pending: Pending | None = None
 
     def prepared(self) -> Prepared:
         """The prepared document; raises ReadError."""
         prepared = self.pending.result() if self.pending else None
-        return prepared or prepare(self.data, self.name, self.path)
+        return prepared or prepare(self.data, self.name, self.path, self.stance_model)
 
 
 def _doc_record(doc_id: str, prepared: Prepared, digest: str) -> dict:

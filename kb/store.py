@@ -216,14 +216,44 @@ class Store:
                     self._log_tagger_change(pid, doc["doc_id"], fp, before[fp], t)
             self._apply_corrections(doc["doc_id"])
 
-    def _log_tagger_change(self, pid: str, doc_id: str, fp: str, old: sqlite3.Row, new: dict) -> None:
+    def retag_document(self, doc_id: str, tags: list[tuple[str, dict]]) -> int:
+        """Replace a document's automatic tags ((paragraph_id, tags) pairs) in one
+        transaction, record each change the tagger made in the paragraph's history, and
+        re-apply people's corrections; returns how many paragraphs' tags changed."""
+        changed = 0
+        with self.transaction() as db:
+            before = {r["paragraph_id"]: r for r in db.execute(
+                "SELECT p.paragraph_id, p.fingerprint, t.judgement, t.criteria, t.stance, t.source"
+                " FROM paragraphs p JOIN tags t ON t.paragraph_id = p.paragraph_id WHERE p.doc_id = ?", (doc_id,))}
+            corrected = {r[0] for r in db.execute("SELECT fingerprint FROM corrections WHERE doc_id = ?", (doc_id,))}
+            for pid, t in tags:
+                old = before.get(pid)
+                if old is None:
+                    continue
+                db.execute(
+                    "UPDATE tags SET judgement = ?, judgements = ?, criteria = ?, stance = ?, sentences = ?,"
+                    " confidence = ?, explanation = ?, source = 'auto' WHERE paragraph_id = ?",
+                    (t["judgement"], json.dumps(t["judgements"]), json.dumps(t["criteria"]), t["stance"],
+                     json.dumps(t["sentences"]), t["confidence"], json.dumps(t["explanation"]), pid))
+                # A corrected paragraph's stored tags are the person's: the tagger's own
+                # earlier verdict is not known, so only uncorrected changes are logged.
+                if old["fingerprint"] not in corrected and self._log_tagger_change(
+                        pid, doc_id, old["fingerprint"], old, t):
+                    changed += 1
+            self._apply_corrections(doc_id)
+        return changed
+
+    def _log_tagger_change(self, pid: str, doc_id: str, fp: str, old: sqlite3.Row, new: dict) -> bool:
         was = {"judgement": old["judgement"], "criteria": list(json.loads(old["criteria"] or "{}")),
                "stance": old["stance"]}
         now_ = {"judgement": new["judgement"], "criteria": list(new["criteria"]), "stance": new["stance"]}
         at = now()
+        changed = False
         for field in _TAG_FIELDS:
             if was[field] != now_[field]:
                 self._record(pid, doc_id, fp, at, "tagger", "auto", field, was[field], now_[field])
+                changed = True
+        return changed
 
     def _record(self, pid: str, doc_id: str, fp: str, at: str, who: str, source: str, field: str,
                 old, new) -> None:
@@ -327,6 +357,11 @@ class Store:
                 f"UPDATE tags SET {', '.join(sets)} WHERE paragraph_id IN"
                 " (SELECT paragraph_id FROM paragraphs WHERE doc_id = ? AND fingerprint = ?)",
                 (*vals, doc_id, c["fingerprint"]))
+
+    def corrected_stances(self) -> dict[tuple[str, str], str]:
+        """(doc_id, fingerprint) -> the stance a person gave, for every stance correction."""
+        return {(r[0], r[1]): r[2] for r in self.db.execute(
+            "SELECT doc_id, fingerprint, stance FROM corrections WHERE stance IS NOT NULL")}
 
     def _identity(self, paragraph_id: str) -> tuple[str, str] | None:
         """(doc_id, fingerprint) of a stored paragraph, the key its corrections and history use."""

@@ -191,3 +191,20 @@ def test_an_index_from_another_version_is_rebuilt_once_and_said(capsys, home, do
     assert main(["--home", home, "reindex"]) == 0
     out, err = capsys.readouterr()
     assert "Rebuilding" not in err and "index rebuilt:" in out    # rebuilt once, by the command
+
+
+def test_learn_says_what_it_lacks_then_learns_from_a_correction(capsys, home, docs):
+    run(capsys, "--home", home, "ingest", str(docs))
+    code, _, err = run(capsys, "--home", home, "learn")
+    assert code == 2 and "none for" in err and "correct some paragraphs' stance" in err
+    code, out, _ = run(capsys, "--home", home, "export", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    paper = next(r for r in rows if "120 allegations" in r["text"])
+    leaders = next(r for r in rows if "Leaders have a strong" in r["text"])
+    strategy = next(r for r in rows if "Strategy meetings" in r["text"])
+    for row, stance in ((paper, "context"), (leaders, "strength"), (strategy, "development")):
+        run(capsys, "--home", home, "tag", row["paragraph_id"], "--stance", stance)
+    code, out, _ = run(capsys, "--home", home, "learn")
+    assert code == 0 and "learned stance from" in out and "paragraphs changed" in out
+    code, out, _ = run(capsys, "--home", home, "learn", "--forget")
+    assert code == 0 and "shipped with kb" in out

@@ -142,12 +142,13 @@ def store_paragraphs(store, exclude: Iterable[str] = ()) -> Iterator[dict]:
     """The store's paragraphs as `labelled_sentences` reads them: with their document's
     type and grades, and a person's corrected stance where one applies."""
     grades = {d["doc_id"]: d.get("grades") or {} for d in store.documents()}
+    corrected = store.corrected_stances()
     skip = set(exclude)
     for p in store.paragraphs(include_boilerplate=False):
         if p["doc_id"] in skip:
             continue
         p["grades"] = grades.get(p["doc_id"], {})
-        p["corrected_stance"] = p["stance"] if p.get("tag_source") == "person" else None
+        p["corrected_stance"] = corrected.get((p["doc_id"], p["fingerprint"]))
         yield p
 
 

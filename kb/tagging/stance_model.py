@@ -101,3 +101,13 @@ def default_model() -> StanceModel | None:
     """The model shipped with kb (learned from published Ofsted reports), or None when
     it is absent, so that the rules decide alone."""
     return StanceModel.load(SHIPPED) if SHIPPED.exists() else None
+
+
+def load_model(path: Path) -> StanceModel:
+    """A knowledge base's own model (`kb learn`), read once per version of the file."""
+    return _load(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime_ns: int) -> StanceModel:
+    return StanceModel.load(Path(path))

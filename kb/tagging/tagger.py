@@ -17,6 +17,7 @@ from .headings import read_trail
 from .lexicon import COMBINED
 from .scoring import AREAS, AreaScorer, LearnedTerms
 from .stance import paragraph_stance, sentence_split, sentence_verdict
+from .stance_model import StanceModel
 
 HEADING_SHARE = 0.6          # a settling heading's share of the judgement scores
 MIN_JUDGEMENT_SCORE = 0.15   # other areas listed in `judgements` need at least this
@@ -60,7 +61,8 @@ class Tagger:
 
     # -- tagging -------------------------------------------------------------------
     def tag(self, text: str, section: list[str] | None = None, doc_type: str | None = None,
-            kind: str = "paragraph") -> Tags:
+            kind: str = "paragraph", stance_model: StanceModel | None = None) -> Tags:
+        """`stance_model`: a knowledge base's own (see `kb learn`); else the shipped one."""
         heading = read_trail(section, doc_type)
         # The innermost heading, when it is a topic rather than a judgement ("Health",
         # "Workforce"), is read as extra words of the paragraph.
@@ -68,7 +70,7 @@ class Tagger:
         evidence = self.scorer.evidence(text, topic)
         explanation: list[str] = []
         judgement, judgements, confidence = self._judgement(heading, evidence, explanation)
-        sentences, stance = self._stance(text, heading, doc_type, kind, explanation)
+        sentences, stance = self._stance(text, heading, doc_type, kind, stance_model, explanation)
         matched = self.criteria.match(evidence.expanded + " . " + topic, judgement, judgements)
         criteria = matched.scores
         if heading.judgement == "overall":
@@ -105,11 +107,11 @@ class Tagger:
         self._explain_terms(best, evidence, explanation)
         return best, _descending(scores, best), scores[best]
 
-    def _stance(self, text: str, heading, doc_type: str | None, kind: str,
+    def _stance(self, text: str, heading, doc_type: str | None, kind: str, model: StanceModel | None,
                 explanation: list[str]) -> tuple[list[dict], str]:
         sentences = []
         for sentence in sentence_split(text):
-            stance, cues, confidence = sentence_verdict(sentence, doc_type)
+            stance, cues, confidence = sentence_verdict(sentence, doc_type, model or True)
             undecided = stance == "context" or confidence < UNDECIDED
             if undecided and kind == "table":
                 # A table cell or row is a label or a figure, not a finding stated plainly.
@@ -195,9 +197,9 @@ def default_tagger() -> Tagger:
 
 
 def tag(text: str, section: list[str] | None = None, doc_type: str | None = None,
-        kind: str = "paragraph") -> Tags:
+        kind: str = "paragraph", stance_model: StanceModel | None = None) -> Tags:
     """Tag one paragraph with the default tagger (see Tagger.tag)."""
-    return default_tagger().tag(text, section, doc_type, kind)
+    return default_tagger().tag(text, section, doc_type, kind, stance_model)
 
 
 def classify_record(rec: dict) -> dict:
