@@ -31,8 +31,8 @@ _FIELD = re.compile(r"^[A-Z][\w'’ ]{0,30}:\s+\S")
 _GRADE_WORDS = re.compile(r"\b(outstanding|good|inadequate|requires? improvement)\b", re.I)
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
-# A contents entry: a title, then dot leaders or a space, then its page number.
-_CONTENTS_ENTRY = re.compile(r"^(.*?[^\W\d_].*?)(\s*(?:[.…·]\s*){3,}|\s+)(\d{1,3})$")
+# The page number that ends a contents entry, after a space or a dot leader.
+_ENTRY_NUMBER = re.compile(r"(?<=[\s.…·])\d{1,3}$")
 # Digits glued to the end of a word, where a footnote mark would sit.
 _GLUED_DIGITS = re.compile(r"(?<=[^\W\d_])\d{1,2}(?=[\s,.;:)]|$)")
 # The number that opens a footnote (the text after it is kept).
@@ -578,9 +578,9 @@ def _without_contents(lines: list[_Line], page_count: int) -> list[_Line]:
     document, with the wrapped entries between them and the title just above them."""
     aligned, dotted = [], []
     for i, ln in enumerate(lines):
-        m = _CONTENTS_ENTRY.match(ln.text)
-        if m and 0 < int(m.group(3)) <= page_count:
-            (dotted if m.group(2).strip() else aligned).append(i)
+        entry = _contents_entry(ln.text)
+        if entry is not None and 0 < entry[0] <= page_count:
+            (dotted if entry[1] else aligned).append(i)
     groups: list[list[int]] = []   # entries whose numbers end within a few points of each other
     for i in sorted(aligned, key=lambda i: lines[i].x1):
         if groups and lines[i].x1 - lines[groups[-1][-1]].x1 <= 4:
@@ -589,13 +589,29 @@ def _without_contents(lines: list[_Line], page_count: int) -> list[_Line]:
             groups.append([i])
     groups = [sorted(g + dotted) for g in groups] or [dotted]
     found = max((run for group in groups for run in _runs(group, lines)), key=len, default=[])
-    numbers = [int(_CONTENTS_ENTRY.match(lines[i].text).group(3)) for i in found]
+    numbers = [_contents_entry(lines[i].text)[0] for i in found]
     if len(found) < 3 or numbers != sorted(numbers):
         return lines
     first, last = found[0], found[-1]
     if first > 0 and _is_title_of(lines[first - 1], lines[first]):
         first -= 1
     return lines[:first] + lines[last + 1:]
+
+
+def _contents_entry(text: str) -> tuple[int, bool] | None:
+    """(page number, led by dots) of a line that reads as a contents entry: a title with
+    letters, then dots or a space, then a number."""
+    if not text[-1:].isdigit():
+        return None
+    m = _ENTRY_NUMBER.search(text)
+    if m is None:
+        return None
+    head = text[:m.start()].rstrip()
+    title = head.rstrip(" .…·")
+    if not any(c.isalpha() for c in title):
+        return None
+    leaders = head[len(title):]
+    return int(m.group()), sum(c in ".…·" for c in leaders) >= 3
 
 
 def _runs(indexes: list[int], lines: list[_Line]) -> list[list[int]]:
