@@ -327,3 +327,11 @@ def test_loading_a_file_that_is_not_learned_terms_is_a_clear_error(tmp_path):
         LearnedTerms.load(path)
     with pytest.raises(ReadError, match="cannot read"):
         LearnedTerms.load(tmp_path / "missing.json")
+
+
+def test_a_summary_opening_a_judgement_section_belongs_to_that_judgement():
+    section = "The experiences and progress of children looked after and achieving permanence: Inadequate"
+    assert read_trail([section, "Summary"], "sif-inspection").judgement == "in-care"
+    # The report's own summary, outside any judgement section, is the overall account.
+    assert read_trail(["Inspection of Testshire", "Summary"], "sif-inspection").judgement == "overall"
+    assert read_trail(["Summary", "Executive summary"], "sif-inspection").judgement == "overall"

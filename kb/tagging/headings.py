@@ -94,7 +94,10 @@ def _read_trail(section: tuple[str, ...], doc_type: str | None) -> HeadingVerdic
         if not text:
             continue
         named = _judgement_of(text)
-        if named is None and inspector_report and _INSPECTION_SUMMARY.search(text):
+        if named is None and inspector_report and _INSPECTION_SUMMARY.search(text) and judgement is None:
+            # A report's summary is the overall account; a "Summary" that opens a
+            # judgement section (as in single inspection framework reports) is that
+            # judgement's own.
             named = "overall"
         if named is not None:
             judgement, judgement_heading = named, heading
