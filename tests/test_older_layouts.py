@@ -148,3 +148,54 @@ def test_a_paragraph_introducing_a_list_carries_it_into_the_stored_paragraph():
     assert paragraphs[0].text == ("In the last 12 months: there have been eight adoptions; "
                                   "28 children became subject of special guardianship orders")
     assert paragraphs[1].text.startswith("Social workers visit children")
+
+
+def judgement_page(top_heading, box, summary_text):
+    """A page of an older report's judgement: a heading, a grade box, "Summary" and text."""
+    items = [(72, 780, top_heading, 14, True)] if top_heading else []
+    items += box
+    items += [(72, 660, "Summary", BODY, True)]
+    items += body([summary_text], 635)
+    items += body(LONG_TEXT, 600)
+    return items
+
+
+def test_a_grade_box_heads_its_judgement_section_above_its_summary():
+    box_cut = [entry(72, 740, "Key judgement", "Judgement grade", BODY, True, right=300),
+               (72, 715, "The experiences and progress of children who need help and protection", BODY, False),
+               (400, 715, "Requires improvement", BODY, False)]
+    # pdfium keeps this grade on the title's line: only the column heads are cut apart
+    box_close = [entry(72, 700, "Key judgement", "Judgement grade", BODY, True, right=300),
+                 (72, 685, "Leadership, management and governance Good", BODY, False)]
+    pages = [judgement_page("Inspection judgements about the local authority", box_cut,
+                            "Referrals are dealt with promptly."),
+             judgement_page(None, box_close, "Leaders are ambitious for children.")]
+    paragraphs = segment(read_pdf(make_pdf(pages)))
+
+    trails = {p.text: p.section for p in paragraphs}
+    assert trails["Referrals are dealt with promptly."] == [
+        "Inspection judgements about the local authority",
+        "The experiences and progress of children who need help and protection: Requires improvement", "Summary"]
+    assert trails["Leaders are ambitious for children."] == [
+        "Inspection judgements about the local authority",
+        "Leadership, management and governance: Good", "Summary"]
+
+
+def test_headings_set_in_columns_are_headings_row_by_row():
+    items = [(72, 760, [(72, "Leadership, management and governance"), (420, "Good")], 14, True),
+             (72, 738, "Summary", BODY, True)]
+    items += body(LONG_TEXT, 715)
+    paragraphs = segment(read_pdf(make_pdf([items])))
+    assert paragraphs[0].section == ["Leadership, management and governance: Good", "Summary"]
+
+
+def test_a_running_footer_of_one_part_of_a_combined_report_is_furniture():
+    pages = []
+    for n in range(1, 13):
+        items = body([f"Page {n} holds findings about the services for children in the area."], 700)
+        if n > 8:   # the board's part, numbered on alternate sides
+            footer = f"{n - 8} Review of the Testshire board" if n % 2 == 0 else f"Review of the Testshire board {n - 8}"
+            items.append((72, 40, footer, 9, False))
+        pages.append(items)
+    raw = read_pdf(make_pdf(pages))
+    assert "Testshire board" not in "\n".join(texts(raw))

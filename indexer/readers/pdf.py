@@ -40,6 +40,7 @@ _FOOTNOTE_MARK = re.compile(r"^\d{1,2}(?:\s+|$|(?=[^\W\d_]))")
 # A line that ends in a word that cannot end a heading, and a line that is only a grade.
 _JOINING_WORD = re.compile(r"\b(?:and|or|of|the|for|to|in|on|with|by|is|are)$", re.I)
 _GRADE_LINE = re.compile(r"^(?:outstanding|good|inadequate|requires? improvement(?: to be good)?)\.?$", re.I)
+_GRADED_TAIL = re.compile(r"\s(outstanding|good|inadequate|requires? improvement(?: to be good)?)$", re.I)
 _OPEN_QUOTE = "“\"‘'"
 # A closing quote: a double one, or a single one not followed by a letter (not an apostrophe).
 _CLOSE_QUOTE = re.compile(r"[”\"]|[’'](?![^\W\d_])")
@@ -65,8 +66,10 @@ class _Line:
 class _Table:
     rows: list[list[str]]
     page: int
-    style: _Line | None   # for a table whose every line is bold or large: a heading laid
-                          # out in columns (title beside grade), styled as this line
+    styles: list[_Line] | None   # for a table whose every line is bold or large: headings
+                                 # laid out in columns (title beside grade), one a row,
+                                 # each styled as its row's first line
+    first: _Line                 # the table's first line
 
 
 @dataclass
@@ -245,10 +248,14 @@ def _cells(line: _Line, text: str, a: int, b: int, tp, probe: _Probe,
     gap = 2 * line.size
     if abs(line.bottom - line.top) > line.size:
         return whole   # pdfium joined two lines at a hyphen: not a table row
-    if (line.x1 - line.x0) <= 0.6 * line.size * (b - a + 1):
+    per_char = (line.x1 - line.x0) / (line.size * (b - a + 1))
+    if per_char <= 0.6:
         # Not wider than its characters explain. A full line of running text reaches the
-        # right side and has no gap; other lines ask pdfium whether its runs leave one.
-        if line.x1 > 0.8 * page_width or not probe.has_gap(tp, a, b - a + 1, gap):
+        # right side, set as tightly as running text is, and has no gap; other lines (a
+        # grade table's row reaching the margin among them) ask pdfium whether its runs
+        # leave one.
+        running = line.x1 > 0.8 * page_width and per_char <= 0.48
+        if running or not probe.has_gap(tp, a, b - a + 1, gap):
             return whole
     cells, start, x_start = [], a, line.x0
     for m in re.finditer(r" +", text[a:b + 1]):
@@ -281,6 +288,7 @@ class _Layout:
         self.pitch = _line_pitch(body, self.body_size)
         self.right = _right_margin(body, self.body_size)
         self._vocabulary: frozenset[str] | None = None
+        self._column_heads: set[int] = set()   # ids of headings read from a one-row table
         for ln in body:
             ln.bullet = bool(_BULLET.match(ln.text))
             ln.heading = self._is_heading(ln)
@@ -335,8 +343,8 @@ class _Layout:
     def _table(self, region: list[_Line], columns: list[tuple[float, float]]) -> _Table:
         rows = _rows_of(region, columns)
         styled = all(ln.bold or ln.size >= self.body_size + 1.0 for ln in region)
-        return _Table([[self._text(cell) for cell in row] for row in rows], region[0].page,
-                      region[0] if styled else None)
+        styles = [next(c[0] for c in row if c) for row in rows] if styled else None
+        return _Table([[self._text(cell) for cell in row] for row in rows], region[0].page, styles, region[0])
 
     # -- items to blocks -------------------------------------------------------------------
 
@@ -363,11 +371,7 @@ class _Layout:
                 continue
             if isinstance(item, _Table):
                 close()
-                if item.style is not None and len(item.rows) == 1:
-                    cells = [c for c in item.rows[0] if c]
-                    blocks.append(Block(": ".join(cells), "heading", item.page, level=self._level_key(item.style)))
-                else:
-                    blocks.append(_table_block(item))
+                blocks.extend(self._table_blocks(item, blocks))
                 continue
             ln = item
             number = PARAGRAPH_NUMBER.match(ln.text)
@@ -387,6 +391,7 @@ class _Layout:
                 last_number = int(number.group(1))
             open_ = _Open([ln], kind, ln.x0)
         close()
+        blocks = self._graded_boxes(blocks)
         self._assign_levels(blocks)
         title = info.get("Title", "").strip() or None
         return RawDocument(blocks, "pdf", pages=len(self.pages), title=title, meta=_meta(info))
@@ -424,6 +429,38 @@ class _Layout:
         if cur.cont_x is not None and ln.x0 > cur.cont_x + 8:
             return True   # a first-line indent opens the next paragraph
         return self._short_line_ends(prev, ln)
+
+    def _table_blocks(self, table: _Table, before: list[Block]) -> list[Block]:
+        """A table; or headings set in columns: a table of headings styled as headings, or a
+        box that grades one judgement ("Key judgement | Judgement grade" over "The
+        experiences and progress of ... | Requires improvement"), which heads the section
+        below it, just under the heading before it that is set larger than the box."""
+        if table.styles is not None:
+            heads = [Block(": ".join(c for c in row if c), "heading", table.page, level=self._level_key(style))
+                     for row, style in zip(table.rows, table.styles) if any(row)]
+            if len(heads) == 1 and not any(_GRADE_LINE.match(c) for c in table.rows[0]):
+                self._column_heads.add(id(heads[0]))   # perhaps the head of a grade box
+            return heads
+        graded = [row for row in table.rows if len(row) > 1 and _GRADE_LINE.match(row[-1])]
+        if len(graded) == 1 and len(table.rows) <= 2 and (len(table.rows) == 1 or table.first.bold):
+            text = ": ".join(c for c in graded[0] if c)
+            return [Block(text, "heading", table.page, level=_box_level(self._level_key(table.first), before))]
+        return [_table_block(table)]
+
+    def _graded_boxes(self, blocks: list[Block]) -> list[Block]:
+        """A grade box whose grade pdfium set too close to the title to cut the row: its
+        column heads, then a short line that ends in a grade, become the box's heading."""
+        out: list[Block] = []
+        for b in blocks:
+            head = out[-1] if out else None
+            tail = _GRADED_TAIL.search(b.text) if b.kind == "paragraph" else None
+            if head is not None and id(head) in self._column_heads and tail is not None \
+                    and len(b.text.split()) <= 25 and not ends_sentence(b.text):
+                text = f"{b.text[:tail.start()].strip()}: {tail.group(1)}"
+                out[-1] = Block(text, "heading", head.page, level=_box_level(head.level, out[:-1]))
+                continue
+            out.append(b)
+        return out
 
     def _heading_goes_on(self, prev: _Line, ln: _Line) -> bool:
         """A heading line, in whatever heading style, that completes the one above it: it
@@ -518,6 +555,14 @@ class _Layout:
                 b.level = rank[b.level]
 
 
+def _box_level(own: float, before: list[Block]) -> float:
+    """The provisional level of a grade box's heading: just under the last heading before
+    it that is set larger than the box, so that the box's own subheadings nest under it."""
+    above = next((b.level for b in reversed(before)
+                  if b.kind == "heading" and b.level < own and b.level == int(b.level)), None)   # not a box
+    return own if above is None else above + 0.5
+
+
 def _nests(cur: _Open, ln: _Line) -> bool:
     """A bullet indented under a list item that ends in a colon (or already holds such
     bullets): an item of a list nested in it, which stays with the item it completes."""
@@ -542,12 +587,14 @@ def _is_quote(text: str) -> bool:
 # -- running headers and footers -----------------------------------------------------------
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", tidy(text).lower())
+    """A margin line with its digits masked and its page number, on whichever side the
+    page sets it, taken off."""
+    return re.sub(r"\d+", "#", re.sub(r"^\d{1,4}\s+|\s+\d{1,4}$", "", tidy(text).lower()))
 
 
 def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[int]:
     """ids of lines in the top or bottom margin that repeat, digits aside, at the same height
-    on many pages (running headers, footers, page numbers), and lone page numbers there."""
+    on several pages (running headers, footers, page numbers), and lone page numbers there."""
     candidates: dict[str, list[_Line]] = defaultdict(list)
     found: set[int] = set()
     for lines, height in zip(pages, heights):
@@ -556,7 +603,8 @@ def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[int]:
                 if _PAGE_NUMBER.match(ln.text):
                     found.add(id(ln))
                 candidates[_furniture_key(ln.text)].append(ln)
-    needed = max(2, math.ceil(0.4 * len(pages)))
+    # A part of a combined report (a board's review after the authority's) has its own.
+    needed = max(3, math.ceil(0.15 * len(pages))) if len(pages) > 8 else max(2, math.ceil(0.4 * len(pages)))
     for lines in candidates.values():
         lines.sort(key=lambda ln: ln.top)
         cluster: list[_Line] = []
