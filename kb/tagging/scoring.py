@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from indexer.model import ReadError
 from kb import framework
@@ -35,7 +36,7 @@ MIN_PARAGRAPHS = 3
 SMOOTHING = 0.5
 
 # Words too common to say anything about an area, in stemmed form like the tokens.
-_STOPWORDS = frozenset(stem(w) for w in """a about above after again against all also am an and any are as at
+STOPWORDS = frozenset(stem(w) for w in """a about above after again against all also am an and any are as at
 be been being before below between both but by can could did do does doing down during each few for from
 further had has have having he her here him his how i if in into is it its itself just me more most my no
 nor not now of off on once only or other our out over own same she should so some such than that the their
@@ -45,7 +46,7 @@ while who whom why will with would you your""".split())
 
 def learned_features(text: str) -> set[str]:
     """Terms a learned model keeps: content unigrams and adjacent content bigrams."""
-    words = [t for t in tokens(text) if t not in _STOPWORDS and not t.isdigit() and len(t) > 1]
+    words = [t for t in tokens(text) if t not in STOPWORDS and not t.isdigit() and len(t) > 1]
     return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
 
 
@@ -79,6 +80,11 @@ class LearnedTerms:
     @property
     def scale(self) -> float:
         return LEARNED_SCALE * min(1.0, self.reports / FULL_TRUST_REPORTS)
+
+    # Counts add to the lexicon as they are; only a fitted model re-weighs it.
+    lexicon_weight: ClassVar[float] = 1.0
+    opening_weight: ClassVar[float] = 0.0
+    bias: ClassVar[dict[str, float]] = {}
 
     def weights(self) -> dict[str, dict[str, float]]:
         """Per term, per area: log-probability of the term in the area's paragraphs
@@ -116,6 +122,56 @@ class LearnedTerms:
             raise ReadError(f"cannot read learned terms from {path}: {exc.strerror}") from None
         except (ValueError, KeyError, TypeError, AttributeError):
             raise ReadError(f"{path} is not a learned-terms file written by the tagger") from None
+
+
+@dataclass
+class LinearModel:
+    """A multinomial logistic regression over the same terms, fitted on labelled reports
+    (kb.tagging.train.fit_linear): per term and area a weight, per area a bias, and the
+    weights that the lexicon's score of the whole text and of its opening sentence keep
+    beside them. Only these numbers are kept, never the text they came from.
+
+    Its logits are in natural units while the scorer divides its sums by TEMPERATURE
+    before the softmax, so learned weights and biases count `scale` (= TEMPERATURE) times."""
+    terms: dict[str, dict[str, float]]
+    bias: dict[str, float]
+    lexicon_weight: float
+    opening_weight: float
+    reports: int
+    scale: ClassVar[float] = TEMPERATURE
+    KIND: ClassVar[str] = "linear"
+
+    def weights(self) -> dict[str, dict[str, float]]:
+        return self.terms
+
+    def to_json(self) -> dict:
+        return {"kind": self.KIND, "reports": self.reports, "lexicon_weight": self.lexicon_weight,
+                "opening_weight": self.opening_weight, "bias": self.bias, "terms": self.terms}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LinearModel":
+        if data.get("kind") != cls.KIND:
+            raise KeyError("kind")
+        terms = {t: {a: float(w) for a, w in per.items() if a in AREAS} for t, per in data["terms"].items()}
+        return cls(terms, {a: float(data["bias"].get(a, 0.0)) for a in AREAS}, float(data["lexicon_weight"]),
+                   float(data["opening_weight"]), int(data["reports"]))
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")), "utf-8")
+
+
+def load_learned(path: Path) -> "LearnedTerms | LinearModel":
+    """Learned evidence from a file either kind wrote."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ReadError(f"cannot read learned terms from {path}: {exc.strerror}") from None
+    except ValueError:
+        raise ReadError(f"{path} is not a learned-terms file written by the tagger") from None
+    try:
+        return LinearModel.from_json(data) if isinstance(data, dict) and "kind" in data else LearnedTerms.from_json(data)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise ReadError(f"{path} is not a learned-terms file written by the tagger") from None
 
 
 def _strongest_first(contributions: list[tuple[float, str]]) -> list[str]:
@@ -171,6 +227,8 @@ class PhraseTable:
 class AreaEvidence:
     scores: dict[str, float]                  # area -> probability-like score, sums to 1
     raw: dict[str, float]                     # area -> summed weight before the softmax
+    opening: dict[str, float]                 # area -> the part of the lexicon's weight from the opening sentence
+    support: dict[str, float]                 # area -> weight of the words for it (no bias, nothing against)
     cues: dict[str, list[str]]                # area -> lexicon phrases that counted, strongest first
     learned: dict[str, list[str]]             # area -> learned terms that counted, strongest first
     acronyms: list[tuple[str, str]]
@@ -178,7 +236,7 @@ class AreaEvidence:
 
 
 class AreaScorer:
-    def __init__(self, learned: LearnedTerms | None = None):
+    def __init__(self, learned: LearnedTerms | LinearModel | None = None):
         framework_cues = {j: {cue: FRAMEWORK_CUE_WEIGHT for c in framework.criteria_of(j) for cue in c.cues}
                           for j in AREAS}
         self.table = PhraseTable(AREA_TERMS, framework_cues, FRAMEWORK_CUE_WEIGHT)
@@ -191,20 +249,29 @@ class AreaScorer:
         raw = {a: 0.0 for a in AREAS}
         contributions: dict[str, list[tuple[float, str]]] = {a: [] for a in AREAS}
         first, rest = _first_sentence(expanded)
-        for source, factor in ((first, TOPIC_SENTENCE_WEIGHT), (rest, 1.0), (heading_text, heading_weight)):
+        opening = dict(raw)
+        parts = ((first, TOPIC_SENTENCE_WEIGHT), (rest, 1.0), (heading_text, heading_weight))
+        for part, (source, factor) in enumerate(parts):
             # Repeats add less: a phrase counts by the square root of its occurrences.
             for key, count in self.table.count(tokens(source)).items():
                 for area, weight in self.table.weights[key].items():
                     value = factor * weight * math.sqrt(count)
                     raw[area] += value
+                    if part == 0:
+                        opening[area] += value
                     contributions[area].append((value, key))
         learned_hits: dict[str, list[tuple[float, str]]] = {a: [] for a in AREAS}
+        support = dict(raw)
         if self.learned is not None:
-            weights, scale = self.learned.weights(), self.learned.scale
+            learned = self.learned
+            weights, scale = learned.weights(), learned.scale
+            support = {a: learned.lexicon_weight * v + learned.opening_weight * opening[a] for a, v in raw.items()}
+            raw = {a: v + scale * learned.bias.get(a, 0.0) for a, v in support.items()}
             for term in learned_features(expanded + " . " + heading_text):
                 for area, w in weights.get(term, {}).items():
                     raw[area] += scale * w
                     if w > 0:
+                        support[area] += scale * w
                         learned_hits[area].append((w, term))
         top = max(raw.values())
         exp = {a: math.exp((v - top) / TEMPERATURE) for a, v in raw.items()}
@@ -212,6 +279,8 @@ class AreaScorer:
         return AreaEvidence(
             scores={a: exp[a] / total for a in AREAS},
             raw=raw,
+            opening=opening,
+            support=support,
             cues={a: _strongest_first(c) for a, c in contributions.items()},
             learned={a: _strongest_first(c) for a, c in learned_hits.items()},
             acronyms=acronyms,

@@ -11,17 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.model import ReadError
+from kb import framework
 
 from .criteria import CriteriaMatcher
 from .headings import read_trail
 from .lexicon import COMBINED
-from .scoring import AREAS, AreaScorer, LearnedTerms
+from .scoring import AREAS, AreaScorer, LearnedTerms, LinearModel, load_learned
 from .stance import paragraph_stance, sentence_split, sentence_verdict
 from .stance_model import StanceModel
 
 HEADING_SHARE = 0.6          # a settling heading's share of the judgement scores
 MIN_JUDGEMENT_SCORE = 0.15   # other areas listed in `judgements` need at least this
-MIN_EVIDENCE = 0.5           # below this summed weight the text names no area at all
+MIN_EVIDENCE = 0.5           # below this weight of words for it the text names no area at all
 SETTLED_CONFIDENCE = 0.95   # a judgement heading is all but certain
 EXPLAINED_TERMS = 5
 UNDECIDED = 0.5             # a sentence verdict less sure than this yields to its heading
@@ -101,7 +102,7 @@ class Tagger:
             blended[settled] = blended.get(settled, 0.0) + HEADING_SHARE
             return settled, _descending(blended, settled), SETTLED_CONFIDENCE
         best = max(scores, key=scores.get)
-        if evidence.raw[best] < MIN_EVIDENCE:
+        if evidence.support[best] < MIN_EVIDENCE:
             explanation.append("no judgement-area words: overall")
             return "overall", {"overall": 1.0}, 0.0
         self._explain_terms(best, evidence, explanation)
@@ -174,6 +175,9 @@ class Tagger:
             if text and area in AREAS:
                 labelled.append((text, area))
         if labelled:
+            if isinstance(self.learned, LinearModel):
+                raise ReadError("a fitted model is not added to paragraph by paragraph: fit a new one "
+                                "with python -m kb.tagging.train --linear")
             if self.learned is None:
                 self.learned = LearnedTerms()
             self.learned.add(labelled)
@@ -187,12 +191,15 @@ class Tagger:
 
 
 _default: Tagger | None = None
+# The model the tagger ships with, fitted on labelled Ofsted reports (kb.tagging.train);
+# without it the lexicon decides alone.
+SHIPPED_TERMS = framework.DATA / "area_terms.json"
 
 
 def default_tagger() -> Tagger:
     global _default
     if _default is None:
-        _default = Tagger()
+        _default = Tagger(load_learned(SHIPPED_TERMS) if SHIPPED_TERMS.exists() else None)
     return _default
 
 
