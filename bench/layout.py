@@ -4,10 +4,10 @@
     .venv/bin/python bench/layout.py FOLDER... [--show KIND]
 
 Counts, per folder: paragraphs that are contents lines; footnote markers (a bare number, a
-number opening a paragraph, or a number glued to the end of a word); fragments (a paragraph that does not end a sentence,
-followed by one that starts in lower case); headings that are a grade or a fragment ("good",
-"protection: good"); list items whose lead-in is a separate paragraph; paragraphs whose
-trail holds a judgement section under a summary heading. --show KIND prints the examples
+number opening a paragraph, or a number glued to the end of a word); fragments (a paragraph
+that does not end a sentence, followed by one that starts in lower case); headings that are
+a grade or a fragment ("good.", "protection: good"); lead-ins kept apart from the list they
+introduce; paragraphs whose trail holds a graded judgement section under a summary heading. --show KIND prints the examples
 of one count (contents, marker, fragment, heading, lead-in, nested)."""
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def counts(paragraphs) -> dict[str, list[str]]:
             found["lead-in"].append(p.text[:100])
         trail = p.section
         for j, h in enumerate(trail):
-            if _JUDGEMENT.match(h) and any(_SUMMARY.search(o) for o in trail[:j]):
+            if _JUDGEMENT.match(h) and re.search(GRADE, h, re.I) and any(_SUMMARY.search(o) for o in trail[:j]):
                 found["nested"].append(" > ".join(trail)[:160])
                 break
     return found

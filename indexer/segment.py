@@ -35,6 +35,7 @@ _JUDGEMENT_SECTION = re.compile(
     r"|leadership,? management and governance"
     r"|children who need help and protection|children looked after and achieving permanence)\b",
     re.I)
+_GRADE = re.compile(r"\b(?:outstanding|good|inadequate|requires? improvement)\b", re.I)
 # Summary headings a judgement section never nests under, whatever their style.
 _SUMMARY_SECTION = re.compile(
     r"\bsummary\b|\bwhat (?:needs|does the local authority need) to improve\b|^recommendations?\b"
@@ -91,10 +92,11 @@ def _with_lead_ins(paragraphs: list[Paragraph]) -> list[Paragraph]:
 
 
 def _enter(trail: list[tuple[int, str]], level: int, text: str) -> None:
-    """Put a heading on the trail, closing the headings it ends. A judgement section
-    also closes the summary (or the judgement section) it follows, whatever their styles:
-    a report may set "What needs to improve?" larger than its judgement headings."""
-    if _JUDGEMENT_SECTION.match(text):
+    """Put a heading on the trail, closing the headings it ends. A graded judgement
+    section also closes the summary (or the judgement section) it follows, whatever their
+    styles: a report may set "What needs to improve?" larger than its judgement headings.
+    (Ungraded, the judgement's name may label a group of recommendations.)"""
+    if _JUDGEMENT_SECTION.match(text) and _GRADE.search(text):
         cut = next((i for i, (_, t) in enumerate(trail)
                     if _SUMMARY_SECTION.search(t) or _JUDGEMENT_SECTION.match(t)), len(trail))
         del trail[cut:]

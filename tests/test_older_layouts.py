@@ -199,3 +199,18 @@ def test_a_running_footer_of_one_part_of_a_combined_report_is_furniture():
         pages.append(items)
     raw = read_pdf(make_pdf(pages))
     assert "Testshire board" not in "\n".join(texts(raw))
+
+
+def test_a_short_unstyled_label_over_a_list_is_a_heading_under_the_styled_ones():
+    items = [(72, 760, "Children's services in Testshire require improvement because:", 14, True)]
+    items += body(["Performance management and oversight"], 735)
+    items += body(["\u2022 Senior managers do not oversee the progress of children's cases."], 735 - PITCH - 6)
+    items += body(["Quality of planning"], 735 - 3 * PITCH)
+    items += body(["\u2022 Not all children in need have a clear plan."], 735 - 4 * PITCH - 6)
+    items += body(LONG_TEXT, 600)
+    paragraphs = segment(read_pdf(make_pdf([items])))
+    assert [(p.section, p.text) for p in paragraphs[:2]] == [
+        (["Children's services in Testshire require improvement because:", "Performance management and oversight"],
+         "Senior managers do not oversee the progress of children's cases."),
+        (["Children's services in Testshire require improvement because:", "Quality of planning"],
+         "Not all children in need have a clear plan.")]

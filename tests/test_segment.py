@@ -203,22 +203,23 @@ def test_earlier_framework_judgements_close_recommendations_and_summaries_but_ke
         para("1. Improve the quality of plans."),
         heading("Summary for children and young people", 3),
         para("Most of you told us you feel safe."),
-        heading("Children who need help and protection", 4),
+        heading("Children who need help and protection: Judgement: good", 4),
         para("2. Referrals are dealt with promptly."),
         heading("Summary", 5),
         para("3. Thresholds are understood."),
-        heading("Leadership, management and governance", 4),
+        heading("Leadership, management and governance are good", 4),
         para("4. Leaders are ambitious."),
         heading("Areas for improvement", 3),
+        heading("Leadership, management and governance", 4),
         para("Improve supervision."),
     ))
     assert [p.section[1:] for p in paragraphs] == [
         ["The local authority", "Recommendations"],
         ["The local authority", "Summary for children and young people"],
-        ["The local authority", "Children who need help and protection"],
-        ["The local authority", "Children who need help and protection", "Summary"],
-        ["The local authority", "Leadership, management and governance"],
-        ["The local authority", "Areas for improvement"],
+        ["The local authority", "Children who need help and protection: Judgement: good"],
+        ["The local authority", "Children who need help and protection: Judgement: good", "Summary"],
+        ["The local authority", "Leadership, management and governance are good"],
+        ["The local authority", "Areas for improvement", "Leadership, management and governance"],
     ]
 
 

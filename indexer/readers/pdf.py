@@ -392,6 +392,7 @@ class _Layout:
             open_ = _Open([ln], kind, ln.x0)
         close()
         blocks = self._graded_boxes(blocks)
+        self._label_headings(blocks)
         self._assign_levels(blocks)
         title = info.get("Title", "").strip() or None
         return RawDocument(blocks, "pdf", pages=len(self.pages), title=title, meta=_meta(info))
@@ -461,6 +462,16 @@ class _Layout:
                 continue
             out.append(b)
         return out
+
+    def _label_headings(self, blocks: list[Block]) -> None:
+        """A short line set as body text, unpunctuated, standing alone before a list or a
+        numbered paragraph ("Performance management and oversight" over its bullets) is
+        a heading of the body's style, under every styled one."""
+        body_key = -(int(round(self.body_size * 2)) * 2)
+        for b, after in zip(blocks, blocks[1:]):
+            if b.kind == "paragraph" and after.kind in ("list_item", "paragraph") and _is_label(b.text) \
+                    and (after.kind == "list_item" or PARAGRAPH_NUMBER.match(after.text)):
+                b.kind, b.level = "heading", body_key
 
     def _heading_goes_on(self, prev: _Line, ln: _Line) -> bool:
         """A heading line, in whatever heading style, that completes the one above it: it
@@ -553,6 +564,12 @@ class _Layout:
         for b in blocks:
             if b.kind == "heading":
                 b.level = rank[b.level]
+
+
+def _is_label(text: str) -> bool:
+    words = text.split()
+    return (len(words) <= 8 and text[0].isupper() and not ends_sentence(text)
+            and text[-1] not in ",-–" and ":" not in text and not any(c.isdigit() for c in text))
 
 
 def _box_level(own: float, before: list[Block]) -> float:
