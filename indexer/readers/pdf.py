@@ -225,7 +225,7 @@ def _same_line(prev: _Line, ln: _Line) -> bool:
     the previous one stopped, on the same baseline."""
     raised = ln.bottom - prev.bottom
     on_baseline = abs(raised) < 0.3 * prev.size or (ln.size < 0.8 * prev.size and 0 <= raised < 0.7 * prev.size)
-    return (abs(ln.x0 - prev.x1) < 0.3 * prev.size and on_baseline
+    return (abs(ln.x0 - prev.x1) < 0.5 * prev.size and on_baseline
             and len(prev.cells) == 1 and len(ln.cells) == 1)
 
 
@@ -581,11 +581,9 @@ def _box_level(own: float, before: list[Block]) -> float:
 
 
 def _nests(cur: _Open, ln: _Line) -> bool:
-    """A bullet indented under a list item that ends in a colon (or already holds such
-    bullets): an item of a list nested in it, which stays with the item it completes."""
-    if cur.kind != "list_item" or ln.x0 <= cur.first_x + 8:
-        return False
-    return bool(cur.nested) or cur.last.text.endswith(":")
+    """A bullet indented under a list item: an item of a list nested in it, which stays
+    with the item it completes ("Of this number:" over "214 live outside the area")."""
+    return cur.kind == "list_item" and ln.x0 > cur.first_x + 8 and not cur.lines[0].heading
 
 
 def _table_block(table: _Table) -> Block:
