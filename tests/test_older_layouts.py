@@ -214,3 +214,16 @@ def test_a_short_unstyled_label_over_a_list_is_a_heading_under_the_styled_ones()
          "Senior managers do not oversee the progress of children's cases."),
         (["Children's services in Testshire require improvement because:", "Quality of planning"],
          "Not all children in need have a clear plan.")]
+
+
+def test_a_sentence_broken_at_a_footnote_mark_before_its_full_stop_is_one_sentence():
+    first = "\u2022 At 31 March 2014, 3,421 children were in need of a service"
+    after = right_edge(72, first)
+    items = [(72, 760, "Child protection in this area", 14, True),
+             (72, 735, first, BODY, False), (after, 739, "3", 7, False),
+             (after + 4, 735, ". This is a decrease", BODY, False)]
+    items += body(["from 3,679 at 31 March 2013."], 735 - PITCH, x=90)
+    items += body(LONG_TEXT, 600)
+    raw = read_pdf(make_pdf([items]))
+    assert texts(raw, "list_item") == [
+        "At 31 March 2014, 3,421 children were in need of a service. This is a decrease from 3,679 at 31 March 2013."]

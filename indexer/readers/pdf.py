@@ -224,7 +224,8 @@ def _same_line(prev: _Line, ln: _Line) -> bool:
     """pdfium breaks a line where a raised footnote mark starts a run: the run starts where
     the previous one stopped, on the same baseline."""
     raised = ln.bottom - prev.bottom
-    on_baseline = abs(raised) < 0.3 * prev.size or (ln.size < 0.8 * prev.size and 0 <= raised < 0.7 * prev.size)
+    on_baseline = (abs(raised) < 0.3 * prev.size or abs(ln.top - prev.top) < 0.3 * prev.size   # (a mark
+                   or (ln.size < 0.8 * prev.size and 0 <= raised < 0.7 * prev.size))          # raised the end)
     return (abs(ln.x0 - prev.x1) < 0.5 * prev.size and on_baseline
             and len(prev.cells) == 1 and len(ln.cells) == 1)
 
@@ -234,8 +235,8 @@ def _join_line(prev: _Line, ln: _Line) -> None:
     if ln.size < 0.8 * prev.size:          # measured on a raised mark: drop the mark
         rest = re.sub(r"^\d{1,3}\s*", "", rest)
     if rest:
-        prev.text = f"{prev.text} {rest}"
-    prev.x1 = ln.x1
+        prev.text = prev.text + rest if rest[0] in ".,;:)" else f"{prev.text} {rest}"
+    prev.x1, prev.bottom = ln.x1, ln.bottom
     prev.cells = [(prev.x0, prev.x1, prev.text)]
 
 
