@@ -227,3 +227,34 @@ def test_a_sentence_broken_at_a_footnote_mark_before_its_full_stop_is_one_senten
     raw = read_pdf(make_pdf([items]))
     assert texts(raw, "list_item") == [
         "At 31 March 2014, 3,421 children were in need of a service. This is a decrease from 3,679 at 31 March 2013."]
+
+
+def report_2025(summary_style, judgement_style):
+    """A 2025-style ILACS report: summary, "What needs to improve?" with bullets, then the
+    judgement sections, in the heading styles given as (size, bold)."""
+    title = [(72, 780, "Inspection of Testshire local authority children\u2019s services", 24, False)]
+    page1 = title + body(LONG_TEXT[:3], 740)
+    page1 += [(72, 680, "What needs to improve?", *summary_style)]
+    page1 += body(["\u2022 The timeliness of reviews for children in care."], 655)
+    page1 += [(72, 620, "The experiences and progress of children who need help and protection:", *judgement_style),
+              (72, 602, "outstanding", *judgement_style)]
+    page1 += body(["1. Early help is strong and families are helped quickly."], 580)
+    page1 += body(["2. Strategy meetings are timely."], 580 - 2 * PITCH)
+    page2 = [(72, 760, "The experiences and progress of children in care: good", *judgement_style)]
+    page2 += body(["3. Children live in stable homes close to their families."], 735)
+    page2 += body(LONG_TEXT[3:], 700)
+    return segment(read_pdf(make_pdf([page1, page2])))
+
+
+def test_2025_judgement_sections_do_not_nest_under_what_needs_to_improve():
+    for summary_style, judgement_style in (((14, True), (14, False)),    # same size, summary bolder
+                                           ((16, False), (14, True))):   # judgement smaller and bolder
+        paragraphs = report_2025(summary_style, judgement_style)
+        numbered = {p.number: p.section for p in paragraphs if p.number}
+        title = "Inspection of Testshire local authority children\u2019s services"
+        assert numbered == {
+            1: [title, "The experiences and progress of children who need help and protection: outstanding"],
+            2: [title, "The experiences and progress of children who need help and protection: outstanding"],
+            3: [title, "The experiences and progress of children in care: good"]}, summary_style
+        bullets = [p for p in paragraphs if p.kind == "list_item"]
+        assert [p.section for p in bullets] == [[title, "What needs to improve?"]]
