@@ -5,10 +5,11 @@
 
 Counts, per folder: paragraphs that are contents lines; footnote markers (a bare number, a
 number opening a paragraph, or a number glued to the end of a word); fragments (a paragraph
-that does not end a sentence, followed by one that starts in lower case); headings that are
-a grade or a fragment ("good.", "protection: good"); lead-ins kept apart from the list they
-introduce; paragraphs whose trail holds a graded judgement section under a summary heading. --show KIND prints the examples
-of one count (contents, marker, fragment, heading, lead-in, nested)."""
+that does not end a sentence, followed by a paragraph that starts in lower case or any that
+starts with a stop or comma); headings that are a grade or a fragment ("good.", "protection:
+good"); lead-ins kept apart from the list items that continue their sentence; paragraphs
+whose trail holds a graded judgement section under a summary heading. --show KIND prints
+the examples of one count (contents, marker, fragment, heading, lead-in, nested)."""
 from __future__ import annotations
 
 import re
@@ -47,11 +48,11 @@ def counts(paragraphs) -> dict[str, list[str]]:
         if p.kind != "table" and p.number is None and _MARKER.search(p.text):
             found["marker"].append(p.text[:100])
         nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-        if nxt is not None and p.kind != "table" and nxt.kind == "paragraph" and not ends_sentence(p.text) \
-                and nxt.text[:1].islower() and nxt.section == p.section:
+        starts_inside = nxt is not None and (nxt.text[:1] in ".,;:)" or (nxt.text[:1].islower() and nxt.kind == "paragraph"))
+        if starts_inside and p.kind != "table" and not ends_sentence(p.text) and nxt.section == p.section:
             found["fragment"].append(f"{p.text[-60:]} || {nxt.text[:60]}")
         if nxt is not None and p.kind in ("paragraph", "list_item") and nxt.kind == "list_item" \
-                and p.text.rstrip().endswith(":"):
+                and p.text.rstrip().endswith(":") and (nxt.text[0].islower() or nxt.text[0].isdigit()):
             found["lead-in"].append(p.text[:100])
         trail = p.section
         for j, h in enumerate(trail):

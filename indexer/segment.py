@@ -77,12 +77,14 @@ def segment(raw: RawDocument) -> list[Paragraph]:
 
 def _with_lead_ins(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """A paragraph that ends in a colon takes in the list items that follow it in its
-    section: "In the last 12 months: there have been eight adoptions; 28 children ..."
-    (a bullet alone says nothing without it)."""
+    section and continue its sentence (they start in lower case or with a figure): "In the
+    last 12 months: there have been eight adoptions; 28 children ..." (a bullet alone says
+    nothing without it). Items that are sentences of their own stay apart."""
     out: list[Paragraph] = []
     lead: Paragraph | None = None
     for p in paragraphs:
-        if lead is not None and p.kind == "list_item" and p.section == lead.section:
+        if lead is not None and p.kind == "list_item" and p.section == lead.section \
+                and (p.text[0].islower() or p.text[0].isdigit()):
             lead.text = append_item(lead.text, p.text)
             continue
         lead = p if p.kind == "paragraph" and p.text.endswith(":") else None

@@ -477,9 +477,9 @@ class _Layout:
     def _heading_goes_on(self, prev: _Line, ln: _Line) -> bool:
         """A heading line, in whatever heading style, that completes the one above it: it
         starts in lower case; or one of them is or ends in a joining word ("and"); or the
-        line above, of the same size, was full (the next word would not have fitted), or
-        it leads to this grade
-        ("The effectiveness of the board is" / "good.")."""
+        line above, of the same size, was full (the next word would not have fitted); or
+        it is the grade the line above leads to ("The effectiveness of the board is" /
+        "good.")."""
         if ln.text[0].islower() or _JOINING_WORD.search(prev.text) or _JOINING_WORD.fullmatch(ln.text):
             return True
         if ends_sentence(prev.text):
@@ -568,6 +568,7 @@ class _Layout:
 
 
 def _is_label(text: str) -> bool:
+    """Short, capitalised, unpunctuated and without figures: a label, not a sentence."""
     words = text.split()
     return (len(words) <= 8 and text[0].isupper() and not ends_sentence(text)
             and text[-1] not in ",-–" and ":" not in text and not any(c.isdigit() for c in text))
