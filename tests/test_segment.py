@@ -235,6 +235,7 @@ def test_a_lead_in_keeps_the_list_it_introduces_in_its_section():
         Block("2. open a second family hub.", "list_item"),
         para("6. Progress will be reported to scrutiny."),
         para("The service has two aims:"),
+        Block("Children are safe at home.", "list_item"),
         heading("Recommendations", 2),
         Block("Improve the timeliness of plans.", "list_item"),
     ))
@@ -246,7 +247,8 @@ def test_a_lead_in_keeps_the_list_it_introduces_in_its_section():
          "2. open a second family hub."),
         (2, 6, "paragraph", "Progress will be reported to scrutiny."),
         (3, None, "paragraph", "The service has two aims:"),
-        (4, None, "list_item", "Improve the timeliness of plans."),
+        (4, None, "list_item", "Children are safe at home."),
+        (5, None, "list_item", "Improve the timeliness of plans."),
     ]
 
 
