@@ -116,8 +116,18 @@ def test_a_heading_still_settles_the_judgement_with_the_shipped_model():
     assert any("settles leadership" in line for line in tags.explanation)
 
 
-def test_text_without_area_words_names_no_area_with_the_shipped_model():
-    assert tag("The weather was pleasant throughout the week.").judgement == "overall"
+@pytest.mark.parametrize("text", ["The weather was pleasant throughout the week.",
+                                  "The minutes of the last meeting were agreed.",
+                                  "Date of next meeting: 4 June."])
+def test_text_without_area_words_names_no_area_with_the_shipped_model(text):
+    # A few weak learned terms do not make a paragraph about an area.
+    assert tag(text).judgement == "overall"
+
+
+def test_many_learned_terms_name_an_area_without_lexicon_words(model):
+    text = "The kestrel forum met. The kestrel forum met again. The kestrel forum met once more."
+    assert Tagger().tag(text).judgement == "overall"
+    assert Tagger(model).tag(text).judgement == "leadership"
 
 
 # --- labelling report text ---------------------------------------------------------------

@@ -228,7 +228,8 @@ class AreaEvidence:
     scores: dict[str, float]                  # area -> probability-like score, sums to 1
     raw: dict[str, float]                     # area -> summed weight before the softmax
     opening: dict[str, float]                 # area -> the part of the lexicon's weight from the opening sentence
-    support: dict[str, float]                 # area -> weight of the words for it (no bias, nothing against)
+    support: dict[str, float]                 # area -> the lexicon's weight for it, as the model weighs it
+    learned_support: dict[str, float]         # area -> the weight of the learned terms for it (none against)
     cues: dict[str, list[str]]                # area -> lexicon phrases that counted, strongest first
     learned: dict[str, list[str]]             # area -> learned terms that counted, strongest first
     acronyms: list[tuple[str, str]]
@@ -262,6 +263,7 @@ class AreaScorer:
                     contributions[area].append((value, key))
         learned_hits: dict[str, list[tuple[float, str]]] = {a: [] for a in AREAS}
         support = dict(raw)
+        learned_support = {a: 0.0 for a in AREAS}
         if self.learned is not None:
             learned = self.learned
             weights, scale = learned.weights(), learned.scale
@@ -271,7 +273,7 @@ class AreaScorer:
                 for area, w in weights.get(term, {}).items():
                     raw[area] += scale * w
                     if w > 0:
-                        support[area] += scale * w
+                        learned_support[area] += scale * w
                         learned_hits[area].append((w, term))
         top = max(raw.values())
         exp = {a: math.exp((v - top) / TEMPERATURE) for a, v in raw.items()}
@@ -281,6 +283,7 @@ class AreaScorer:
             raw=raw,
             opening=opening,
             support=support,
+            learned_support=learned_support,
             cues={a: _strongest_first(c) for a, c in contributions.items()},
             learned={a: _strongest_first(c) for a, c in learned_hits.items()},
             acronyms=acronyms,

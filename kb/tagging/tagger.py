@@ -22,7 +22,8 @@ from .stance_model import StanceModel
 
 HEADING_SHARE = 0.6          # a settling heading's share of the judgement scores
 MIN_JUDGEMENT_SCORE = 0.15   # other areas listed in `judgements` need at least this
-MIN_EVIDENCE = 0.5           # below this weight of words for it the text names no area at all
+MIN_EVIDENCE = 0.5           # below this lexicon weight for it the text names no area at all ...
+MIN_LEARNED_EVIDENCE = 1.5   # ... unless its learned terms add up to this: each says little alone
 SETTLED_CONFIDENCE = 0.95   # a judgement heading is all but certain
 EXPLAINED_TERMS = 5
 UNDECIDED = 0.5             # a sentence verdict less sure than this yields to its heading
@@ -102,7 +103,7 @@ class Tagger:
             blended[settled] = blended.get(settled, 0.0) + HEADING_SHARE
             return settled, _descending(blended, settled), SETTLED_CONFIDENCE
         best = max(scores, key=scores.get)
-        if evidence.support[best] < MIN_EVIDENCE:
+        if evidence.support[best] < MIN_EVIDENCE and evidence.learned_support[best] < MIN_LEARNED_EVIDENCE:
             explanation.append("no judgement-area words: overall")
             return "overall", {"overall": 1.0}, 0.0
         self._explain_terms(best, evidence, explanation)
