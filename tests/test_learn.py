@@ -33,16 +33,19 @@ def test_learning_needs_labels_for_every_stance_and_says_what_to_do(fresh_kb):
 def test_corrections_are_labels_and_still_win_after_learning(fresh_kb):
     plan = _first(fresh_kb, "service-plan", "strength")
     fresh_kb.correct(plan["paragraph_id"], Correction(stance="context"), "a tester")
+    before = {p["paragraph_id"]: p["stance"] for p in fresh_kb.store.paragraphs()}
     report = fresh_kb.learn()
     assert report.sentences["context"] >= 1 and report.features > 0
     assert fresh_kb.stance_model and (fresh_kb.home / STANCE_MODEL).exists()
     assert isinstance(load_model(fresh_kb.home / STANCE_MODEL), StanceModel)
     again = fresh_kb.store.paragraph(plan["paragraph_id"])
     assert (again["stance"], again["tag_source"]) == ("context", "person")
-    # Every change the new model made is in the paragraphs' history, by the tagger.
-    changed = [p for p in fresh_kb.store.paragraphs() if any(
-        h["who"] == "tagger" for h in fresh_kb.store.history(p["paragraph_id"]))]
-    assert len(changed) == report.changed
+    # Every change the new model made is counted and in the paragraph's history, by the tagger.
+    changed = [p for p in fresh_kb.store.paragraphs() if p["stance"] != before[p["paragraph_id"]]]
+    assert changed and len(changed) == report.changed
+    for p in changed:
+        assert any(h["who"] == "tagger" and h["field"] == "stance" and h["new"] == p["stance"]
+                   for h in fresh_kb.store.history(p["paragraph_id"]))
 
 
 def test_a_learned_model_tags_new_documents_and_forgetting_it_restores_the_shipped_one(fresh_kb, tmp_path):

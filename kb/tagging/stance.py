@@ -23,6 +23,7 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9\u2022])")
 _BULLET = re.compile(r"^\s*(?:[\u2022\u25aa\u25fc\u25cf\u2013\-*\u00b7]|\(?[a-z0-9]{1,3}[.)])\s+", re.I)
 _LETTER = re.compile(r"[A-Za-z]{2,}")
 _WORD = re.compile(r"\S+")
+_WORD_REST = re.compile(r"[a-z]*")   # the rest of a word a cue ends inside
 
 
 def sentence_split(text: str) -> list[str]:
@@ -90,7 +91,8 @@ def _find(table: _CueTable, clause: str) -> list[_Cue]:
     """Cue matches, less any that lie inside a longer match ("not sufficient" within
     "not sufficiently") or repeat an earlier one's span: one phrase counts once."""
     patterns, weights = table.patterns, table.weights
-    found = [_Cue(m.start(), m.end(), weights[i], m.group(0))
+    # A cue is named by its whole words ("achiev" matched in "achieving" is "achieving").
+    found = [_Cue(m.start(), m.end(), weights[i], m.group(0) + _WORD_REST.match(clause, m.end()).group(0))
              for i in patterns.candidates(clause) for m in patterns.pattern(i).finditer(clause)]
 
     def covered(i: int, c: _Cue) -> bool:
@@ -316,7 +318,7 @@ def sentence_verdict(sentence: str, doc_type: str | None = None,
     if probs[best] < MAJORITY and not r.plain:
         # The words leave the model without a majority: the cues the rules found decide.
         return Verdict(r.stance, r.cues, round(probs[LABELS.index(r.stance)], 3))
-    terms = [_as_written(t, sentence) for t in model.strongest(feats, stance, 4) if not t.startswith("rule:")][:3]
+    terms = [_as_written(t, sentence) for t in model.strongest(feats, stance, 3)]
     shown = [c for c in r.cues if c != "plain statement" or stance == "strength"]
     if stance != r.stance:
         shown.append(f"rules said {r.stance}")

@@ -70,16 +70,25 @@ class StanceModel:
         return [v / total for v in e]
 
     def strongest(self, feats: list[str], label: str, n: int = 3) -> list[str]:
-        """The features that pushed most towards `label` against the other labels."""
+        """The words that pushed most towards `label` against the other labels, as a
+        reader would name them: a pair's function words dropped ("the quality" is
+        "quality"), each named once; the rules' findings and sentence openings left out."""
         i = LABELS.index(label)
         pushes = []
         for f in set(feats):
             w = self.weights.get(f)
-            if w:
+            if w and not f.startswith(("rule:", "^")):
                 push = w[i] - max(w[j] for j in range(len(LABELS)) if j != i)
                 if push > 0:
                     pushes.append((push, f))
-        return [f.replace("_", " ") for _, f in sorted(pushes, reverse=True)[:n]]
+        named: list[str] = []
+        for _, f in sorted(pushes, reverse=True):
+            shown = " ".join(t for t in f.split("_") if t not in _STOP and not t.startswith("<"))
+            if shown and len(shown) > 2 and shown not in named:
+                named.append(shown)
+            if len(named) == n:
+                break
+        return named
 
     def to_json(self) -> dict:
         return {"format": FORMAT, "labels": list(LABELS), "bias": self.bias,

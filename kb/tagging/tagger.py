@@ -137,15 +137,30 @@ class Tagger:
 
     @staticmethod
     def _stance_reason(stance: str, sentences: list[dict]) -> str:
-        """The cues behind the paragraph's stance, from the sentences on its side (both
-        sides for mixed); "+" marks of strength cues are dropped."""
+        """What decided the paragraph's stance: the cues of the sentences on its side (each
+        side's for mixed), then the learned terms that weighed most, each named once."""
         sides = ("strength", "development") if stance == "mixed" else (stance,)
-        cues = [c for s in sentences if s["stance"] in sides for c in s["cues"]
-                if not (c.startswith("+") and stance == "development")]
-        shown = ", ".join(dict.fromkeys(c.lstrip("+") for c in cues if c != "plain statement"))
-        if not shown:
-            shown = "plain statement of practice" if stance == "strength" else "no evaluative words"
-        return f"stance {stance}: {shown}"
+        parts, learned = [], []
+        for side in sides:
+            cues = []
+            for s in sentences:
+                if s["stance"] != side:
+                    continue
+                for c in s["cues"]:
+                    if c.startswith("learned: "):
+                        learned += c[len("learned: "):].split(", ")
+                    elif c != "plain statement" and not c.startswith("rules said"):
+                        cues.append(c.lstrip("+").strip())
+            shown = ", ".join(dict.fromkeys(cues))
+            if len(sides) > 1:
+                parts.append(f"{side} — {shown or 'learned terms only'}")
+            elif shown:
+                parts.append(shown)
+        if learned:
+            parts.append("learned terms — " + ", ".join(list(dict.fromkeys(learned))[:EXPLAINED_TERMS]))
+        if not parts:
+            parts.append("no evaluative words" if stance == "context" else "plain statement of practice")
+        return f"stance {stance}: " + "; ".join(parts)
 
     def classify_record(self, rec: Mapping) -> dict:
         """The `kb classify` contract: {"id", "text"} in, {"id", "judgement", "judgements",
