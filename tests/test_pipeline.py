@@ -127,11 +127,11 @@ CRASH_ON = "care.md"
 PARENT = os.getpid()
 
 
-def prepare_or_crash(data, source, path=None):
+def prepare_or_crash(data, source, path=None, stance_model=None):
     """prepare, except that a worker handed CRASH_ON dies as a crashing reader would."""
     if source == CRASH_ON and os.getpid() != PARENT:
         os._exit(1)
-    return REAL_PREPARE(data, source, path)
+    return REAL_PREPARE(data, source, path, stance_model)
 
 
 REAL_PREPARE = pipeline.prepare
