@@ -65,3 +65,13 @@ def test_naming_an_area_for_improvement_is_development_even_when_leaders_see_it(
 ])
 def test_plain_description_of_structures_and_who_does_what_is_context(sentence):
     assert stance(sentence) == "context"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Where caseloads were higher, management oversight has been consistent and strong.", "strength"),
+    ("When children go missing, return home interviews are not always offered.", "development"),
+    ("Assessment timeliness is an area which needs focused improvement.", "development"),
+    ("Monthly audits let practitioners discuss strengths and areas for development.", "strength"),
+])
+def test_a_circumstance_opening_leaves_the_verdict_to_the_main_clause(sentence, expected):
+    assert stance(sentence) == expected

@@ -335,3 +335,10 @@ def test_a_summary_opening_a_judgement_section_belongs_to_that_judgement():
     # The report's own summary, outside any judgement section, is the overall account.
     assert read_trail(["Inspection of Testshire", "Summary"], "sif-inspection").judgement == "overall"
     assert read_trail(["Summary", "Executive summary"], "sif-inspection").judgement == "overall"
+
+
+def test_a_stance_heading_lends_no_words_to_the_judgement():
+    text = "The timeliness of strategy discussions and of the child protection conferences that follow them."
+    under = tag(text, section=["What needs to improve?"], doc_type=ILACS)
+    alone = tag(text, doc_type=ILACS)
+    assert under.judgements == alone.judgements and under.stance == "development"

@@ -231,6 +231,15 @@ def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
     def reading(stance: str, shown: list[str], plain: bool = False) -> _Reading:
         return _Reading(stance, shown, main, rest, contrast, numbers, bool(described), plain)
 
+    scope = cues.SCOPE_OPENING.match(text) if not contrast else None
+    if scope and "," in text:
+        # "Where caseloads were higher, oversight has been strong": the opening names
+        # the circumstance; the main clause, when it judges, carries the verdict.
+        comma = text.index(",")
+        in_scope = _score_clause(text[comma + 1:])
+        if in_scope.polarity:
+            return reading(in_scope.polarity, [f"where: {c}" if not c.startswith("+") else c
+                                               for c in in_scope.cues])
     if numbers >= cues.STATISTICS_MIN_NUMBERS and max(
             rest.development + main.development, rest.strength + main.strength) < cues.STRONG_CUE:
         return reading("context", found + ["statistics"])

@@ -51,7 +51,10 @@ DEVELOPMENT = (
     (r"requires? improvement", 2.5), (r"room for (further )?improvement", 3),
     (r"further (work|improvement|development|progress) (is|are)? ?(needed|required)", 3),
     (r"more (work )?(needs|is needed|to do|to be done)", 3),
-    (r"\bareas? (for|of|requiring) (further )?(improvement|development|action)\b|\bimprovement is needed\b", 3),
+    (r"\b(needs?|requires?) (\w+ ){0,2}(improvement|development|attention|strengthening|work)\b", 3),
+    # Naming something as an area for improvement (not "discuss strengths and areas for development").
+    (r"\b(as|is|are|remains?|was|were|be) (an? |the |one of the )?(key |main |particular |further |priority )?"
+     r"areas? (for|of|requiring) (further )?(improvement|development|action)\b|\bimprovement is needed\b", 3),
     (r"\b(more|better|greater|further|stronger|improved|clearer|sharper)\b[^.;]{0,60}\b(is|are) (still )?"
      r"(needed|required)\b", 3),
     (r"could (be|have been) (better|stronger|improved|more|further)", 3),
@@ -160,6 +163,7 @@ MITIGATION_WINDOW = 8   # words
 MITIGATOR = re.compile(
     r"\b(reduc(e|es|ed|ing|tion in|tions in)|prevent(s|ed|ing)?|avoid(s|ed|ing)?|minimis(e|es|ed|ing)"
     r"|mitigat(e|es|ed|ing)|tackl(e|es|ed|ing)|overcom(e|es|ing)|free from"
+    r"|(oversight|scrutiny|monitoring|tracking) of|address(es|ed|ing)"
     r"|protect(s|ed|ing)? (them |children )?from)\b")
 # A shortfall reported as falling ("changes of social worker have reduced") is progress:
 # these turn the shortfall cues in the characters before them into strengths.
@@ -188,6 +192,8 @@ CONTRAST_AFTER = re.compile(
 # good, although ..." / "plans are weak, although ..."): a shortfall on either side counts.
 CONCESSIVE_MIDDLE = re.compile(r"^(although|though|whereas|whilst|while|except|apart from)$")
 # A concessive opening ("Although X, Y"): the main clause Y carries the verdict.
+# An opening that sets the circumstance ("Where ...,", "When ...,"): the main clause judges.
+SCOPE_OPENING = re.compile(r"^\s*(?:where|when|if|once|for children who|for those who)\b")
 CONCESSIVE_OPENING = re.compile(r"^\s*(?:although|though|while|whilst|despite|even though|notwithstanding"
                                 r"|however|nonetheless|nevertheless|but)\b")
 # Quantifiers that soften a finding; a clause after a contrast that opens with one is the caveat.

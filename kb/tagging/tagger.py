@@ -68,7 +68,10 @@ class Tagger:
         heading = read_trail(section, doc_type)
         # The innermost heading, when it is a topic rather than a judgement ("Health",
         # "Workforce"), is read as extra words of the paragraph.
-        topic = section[-1] if section and section[-1] != heading.judgement_heading else ""
+        # A heading that names a stance ("What needs to improve?") is no topic either: its
+        # words ("need", "improve") would count for a judgement.
+        topic = section[-1] if section and section[-1] not in (heading.judgement_heading,
+                                                              heading.stance_heading) else ""
         evidence = self.scorer.evidence(text, topic)
         explanation: list[str] = []
         judgement, judgements, confidence = self._judgement(heading, evidence, explanation)
