@@ -214,7 +214,13 @@ class _Reading:
     contrast: str | None
     numbers: int
     described: bool
+    authority: bool          # the sentence is from the authority's own document
     plain: bool = False
+
+    @property
+    def unweighed(self) -> bool:
+        """Not one evaluative cue on either side."""
+        return not (self.main.development or self.main.strength or self.rest.development or self.rest.strength)
 
 
 def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
@@ -227,9 +233,10 @@ def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
     numbers = len(cues.NUMBER.findall(text))
     _, _, context = _compiled()
     described = [m.group(0) for i in context.candidates(text) for m in (context.pattern(i).search(text),) if m]
+    authority = doc_type is not None and doc_type not in framework.INSPECTOR_DOC_TYPES
 
     def reading(stance: str, shown: list[str], plain: bool = False) -> _Reading:
-        return _Reading(stance, shown, main, rest, contrast, numbers, bool(described), plain)
+        return _Reading(stance, shown, main, rest, contrast, numbers, bool(described), authority, plain)
 
     scope = cues.SCOPE_OPENING.match(text) if not contrast else None
     if scope and "," in text:
@@ -238,8 +245,7 @@ def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
         comma = text.index(",")
         in_scope = _score_clause(text[comma + 1:])
         if in_scope.polarity:
-            return reading(in_scope.polarity, [f"where: {c}" if not c.startswith("+") else c
-                                               for c in in_scope.cues])
+            return reading(in_scope.polarity, [f"circumstance: {scope.group(0).strip()}"] + in_scope.cues)
     if numbers >= cues.STATISTICS_MIN_NUMBERS and max(
             rest.development + main.development, rest.strength + main.strength) < cues.STRONG_CUE:
         return reading("context", found + ["statistics"])
@@ -257,7 +263,6 @@ def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
         return reading(whole.polarity, found)
     if whole.development >= 1 and not whole.strength:
         return reading("development", found)
-    authority = doc_type is not None and doc_type not in framework.INSPECTOR_DOC_TYPES
     if described or authority or cues.FIGURE.search(text) or numbers >= 2:
         return reading("context", found + described)
     return reading("strength", found + ["plain statement"], plain=True)
@@ -311,9 +316,7 @@ def sentence_verdict(sentence: str, doc_type: str | None = None,
     r = rules_reading(sentence, doc_type)
     if model is True:
         model = default_model()
-    unweighed = not (r.main.development or r.main.strength or r.rest.development or r.rest.strength)
-    authority = doc_type is not None and doc_type not in framework.INSPECTOR_DOC_TYPES
-    if not model or (r.stance == "context" and unweighed and (r.described or authority)):
+    if not model or (r.stance == "context" and r.unweighed and (r.described or r.authority)):
         # No model, or a description with not one evaluative word ("there are five
         # teams", "inspectors met care leavers", an authority's account of itself):
         # stance is a judgement, and there is none to learn from. A bare figure is left
@@ -337,11 +340,10 @@ def sentence_verdict(sentence: str, doc_type: str | None = None,
 
 
 def _as_written(term: str, sentence: str) -> str:
-    """A learned term ("not alway", "^children") in the words the sentence uses."""
+    """A learned term ("not alway") in the words the sentence uses ("not always")."""
     written = {}
     for w in reversed(re.findall(r"[A-Za-z]+(?:'[a-z]+)?", normalise(sentence))):
         written[stem(w.lower())] = w.lower()
-    term = term.lstrip("^")
     return " ".join(written.get(t, t) for t in term.split())
 
 
