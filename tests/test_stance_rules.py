@@ -75,3 +75,9 @@ def test_plain_description_of_structures_and_who_does_what_is_context(sentence):
 ])
 def test_a_circumstance_opening_leaves_the_verdict_to_the_main_clause(sentence, expected):
     assert stance(sentence) == expected
+
+
+def test_challenge_as_scrutiny_and_concerning_as_about_are_no_shortfalls():
+    assert stance("The adoption panel provides robust scrutiny and challenge to the local authority.") == "strength"
+    assert stance("Reports concerning the prevention of future deaths are now sent to the panel.") != "development"
+    assert stance("Recruitment challenges remain in the east of the county.") == "development"

@@ -213,7 +213,8 @@ class _Reading:
     rest: _Clause
     contrast: str | None
     numbers: int
-    described: bool
+    described: bool          # any hint of description, a figure included
+    structural: bool         # description proper: what there is, who does what, what is planned
     authority: bool          # the sentence is from the authority's own document
     plain: bool = False
 
@@ -232,11 +233,13 @@ def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
     found = ([f"contrast: {contrast}"] if contrast else []) + rest.cues + main.cues
     numbers = len(cues.NUMBER.findall(text))
     _, _, context = _compiled()
-    described = [m.group(0) for i in context.candidates(text) for m in (context.pattern(i).search(text),) if m]
+    found_context = [(i, m.group(0)) for i in context.candidates(text) for m in (context.pattern(i).search(text),) if m]
+    described = [phrase for _, phrase in found_context]
+    structural = any(i < len(cues.DESCRIPTION) for i, _ in found_context)
     authority = doc_type is not None and doc_type not in framework.INSPECTOR_DOC_TYPES
 
     def reading(stance: str, shown: list[str], plain: bool = False) -> _Reading:
-        return _Reading(stance, shown, main, rest, contrast, numbers, bool(described), authority, plain)
+        return _Reading(stance, shown, main, rest, contrast, numbers, bool(described), structural, authority, plain)
 
     scope = cues.SCOPE_OPENING.match(text) if not contrast else None
     if scope and "," in text:
@@ -316,7 +319,7 @@ def sentence_verdict(sentence: str, doc_type: str | None = None,
     r = rules_reading(sentence, doc_type)
     if model is True:
         model = default_model()
-    if not model or (r.stance == "context" and r.unweighed and (r.described or r.authority)):
+    if not model or (r.stance == "context" and r.unweighed and (r.structural or r.authority)):
         # No model, or a description with not one evaluative word ("there are five
         # teams", "inspectors met care leavers", an authority's account of itself):
         # stance is a judgement, and there is none to learn from. A bare figure is left

@@ -69,8 +69,12 @@ DEVELOPMENT = (
     (r"\b(is|are|was|were|find it|found it|make it|makes it) (very |particularly )?hard to\b", 2),
     (r"\b(is|are|remains?|remained|was|were|presents?) (a |still )?(significant |key |particular |ongoing "
      r"|continuing |known )?(service )?challeng(e|es|ing)\b", 2.5),
-    (r"\bchallenges? (remain|persist|in|with|to|around|for)\b", 2), (r"\bconcerns? (remain|persist)", 3),
-    (r"\bconcerning\b", 2), (r"\bof concern\b", 2), (r"\bfail(s|ed|ing|ure|ures)?\b", 3),
+    # Plural "challenges" are difficulties; "challenge to leaders" is scrutiny, and a
+    # report "concerning" a subject is about it.
+    (r"\bchallenges (remain|persist|in|with|to|around|for)\b|\bchallenge (remains|persists)\b", 2),
+    (r"\bconcerns? (remain|persist)", 3),
+    (r"\b(is|are|was|were|remains?|particularly|very|most|more|deeply) concerning\b|\bconcerning (trend|picture"
+     r"|practice|levels?|rise|increase|decline)", 2), (r"\bof concern\b", 2), (r"\bfail(s|ed|ing|ure|ures)?\b", 3),
     (r"\bdeclin(e|es|ed|ing)\b", 2.5), (r"deteriorat", 3), (r"\bworse(ned|ning)?\b", 2.5),
     (r"exacerbat", 2.5), (r"\bhinder", 2.5), (r"\bimpede", 2.5),
     (r"\b(deter(red|s)?|undermin(e|es|ed|ing)|hamper(s|ed|ing)?|compromis(e|es|ed|ing))\b", 2.5),
@@ -201,24 +205,28 @@ HEDGE = re.compile(r"\b(some|a small number|a minority|a few|a number of|not all
                    r"|sometimes|on occasions?|in some cases|in a small number)\b")
 
 # Description with no verdict: numbers, what inspectors did, plans and things in motion.
-CONTEXT = (
-    r"\b\d+(\.\d+)?\s?(%|per ?cent)", r"\bper 10,?000\b",
+# Description with no verdict: what there is, who does what, what inspectors did, what is
+# planned and when. A sentence with one of these and no evaluative word is context.
+DESCRIPTION = (
     r"\bthere (are|is|were|was) (\d+|a total|approximately|around|over|currently|two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve|several)\b",
     r"\binspectors? (met|spoke|looked|reviewed|considered|visited|sampled|observed|tracked|saw|evaluated"
     r"|were told)",
     r"\bthis (inspection|visit)\b", r"\bat the time of\b", r"\bprevious inspection\b", r"\blast inspection\b",
-    r"\b(is|are) being (sought|developed|explored|considered|recruited|reviewed|established|introduced"
-    r"|planned|built)",
-    r"\bwill\b", r"\bplans? to\b", r"\b(is|are) planned\b", r"\bwe (will|aim|intend|plan)\b",
     r"\bconsists? of\b", r"\bcompris(es|ed)\b", r"\bawaiting\b",
     r"\b(is|are) (also |now |jointly )?responsible for\b", r"\b(is|are) (a |the )?members? of\b",
     r"\b(has|have) been (re(written|structured|organised|designed|named|located|launched)|introduced|appointed"
     r"|created|established|merged|commissioned|launched|set up)\b",
     r"\b(took|take|takes) up (post|office|the post|the role)\b", r"\b(reports|report) (directly )?to the\b",
+    r"\b(is|are) being (sought|developed|explored|considered|recruited|reviewed|established|introduced"
+    r"|planned|built)",
+    r"\bwill\b", r"\bplans? to\b", r"\b(is|are) planned\b", r"\bwe (will|aim|intend|plan)\b",
     r"\b(in|since|from) (january|february|march|april|may|june|july|august|september|october|november"
     r"|december) \d{4}\b",
 )
+# Figures describe too, but in an inspector's sentence a figure is often the finding
+# ("97% of care leavers live in suitable homes"): they hint at context without settling it.
+CONTEXT = DESCRIPTION + (r"\b\d+(\.\d+)?\s?(%|per ?cent)", r"\bper 10,?000\b")
 # A sentence of statistics ("89 (40%) live outside ...") is context unless a strong cue says otherwise.
 NUMBER = re.compile(r"\b\d[\d,.]*\b")
 STATISTICS_MIN_NUMBERS = 3
