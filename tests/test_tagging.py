@@ -104,6 +104,7 @@ def test_combined_heading_is_split_by_content(text, area):
     ("Areas for development", "development"),
     ("What needs to improve?", "development"),
     ("Areas for improvement", "development"),
+    ("Areas for further improvement", "development"),
     ("Areas of strength", "strength"),
 ])
 def test_stance_headings(heading, stance):

@@ -41,7 +41,7 @@ _INSPECTION_SUMMARY = re.compile(
     r"^(executive summary|summary|summary of (findings|the report)|summary for children and young people)\b")
 
 _DEVELOPMENT_HEADINGS = re.compile(
-    r"\bareas? (for|of|to|requiring) (development|improvement|improve)\b|\bwhat needs to improve\b"
+    r"\bareas? (for|of|to|requiring) (further )?(development|improvement|improve)\b|\bwhat needs to improve\b"
     r"|\bdevelopment areas?\b|\bweakness(es)?\b|\bwhat (we|they) need to (do better|improve)"
     r"|\bwhat needs to (be better|happen next)\b|\bareas to develop\b|\bpriorities for improvement\b"
     r"|\bwhat (is|are) not working\b|\bworries\b|\bwhat we are worried about\b")

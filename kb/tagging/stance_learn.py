@@ -25,7 +25,7 @@ from .text import normalise
 
 # Heading families whose content has one stance, whatever the report's generation.
 _DEVELOPMENT_LIST = re.compile(
-    r"\bwhat needs to improve\b|\bareas? for (improvement|development)\b|^recommendations?\b"
+    r"\bwhat needs to improve\b|\bareas? for (further )?(improvement|development)\b|^recommendations?\b"
     r"|\b(requires?|require) improvement\b.*\bbecause\b|\bis inadequate because\b|\bnot yet good because\b"
     r"|\bpriority and immediate action\b|\bimmediate action\b")
 _STRENGTH_LIST = re.compile(r"\bstrengths\b(?! and)|\bis good because\b|\bis outstanding because\b")
