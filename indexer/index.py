@@ -44,7 +44,7 @@ from kb import framework
 from kb.home import INDEX_DIR
 
 if TYPE_CHECKING:
-    from indexer.pipeline import Pending
+    from kb.ingest import Pending
 
 # Bump when the schema or the analysis changes: an index of another version needs a rebuild.
 SCHEMA_VERSION = 5
@@ -433,7 +433,7 @@ class Index:
                          submit: Callable[..., Pending] | None = None) -> int:
         """Index each part's rows (whole documents) into a segment of its own, in the order
         of `parts`, and switch to the new generation that holds them all; returns
-        paragraphs indexed. With `submit` (indexer.pipeline.Workers.submit), each part is
+        paragraphs indexed. With `submit` (kb.ingest.Workers.submit), each part is
         written by a worker process, as Whoosh's multi-process writer writes its segments:
         writing postings is the slow part of a rebuild, and it runs in Python."""
         with self._write_lock():

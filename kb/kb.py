@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator
 
 from indexer.index import Index
 from indexer.model import ReadError
-from indexer.pipeline import Pending, Prepared, Workers, prepare, tag_dict
+from kb.ingest import Pending, Prepared, Workers, prepare, tag_dict
 from indexer.readers import SUPPORTED, load_file
 from kb.home import DB_NAME, resolve_home
 from kb.store import Correction, Store, content_hash

@@ -136,7 +136,7 @@ def test_analysis_makes_what_whoosh_makes(text, section, title):
 
 
 def test_analysis_matches_whoosh_on_the_bundled_corpus():
-    from indexer.pipeline import prepare
+    from kb.ingest import prepare
     from kb.corpus import bundled_files
     checked = 0
     for path in bundled_files():

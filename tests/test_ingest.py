@@ -1,11 +1,11 @@
-"""indexer.pipeline's worker processes, as `KnowledgeBase.ingest` uses them: a batch
+"""kb.ingest's worker processes, as `KnowledgeBase.ingest` uses them: a batch
 prepared in parallel ends up stored and indexed exactly as one prepared file by file."""
 import os
 
 import pytest
 
-import indexer.pipeline as pipeline
-from indexer.pipeline import Workers
+import kb.ingest as ingest
+from kb.ingest import Workers
 from kb.kb import KnowledgeBase
 
 DOCS = {
@@ -27,8 +27,8 @@ def write_docs(folder):
 
 def cpus(monkeypatch, n):
     """Pretend this process runs alone on n CPUs, so that ingest uses n workers (or none)."""
-    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda pid: set(range(n)))
-    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(ingest.os, "sched_getaffinity", lambda pid: set(range(n)))
+    monkeypatch.setattr(ingest.threading, "active_count", lambda: 1)
 
 
 def contents(kb):
@@ -44,7 +44,7 @@ def test_workers_only_with_several_files_and_cpus(monkeypatch):
     cpus(monkeypatch, 2)
     with Workers(1) as one, Workers(5) as several:
         assert one.ahead == 0 and one.start(b"x", "x.txt", None) is None
-        assert several.ahead == 2 * pipeline.READ_AHEAD_PER_WORKER
+        assert several.ahead == 2 * ingest.READ_AHEAD_PER_WORKER
     cpus(monkeypatch, 1)
     with Workers(5) as alone:
         assert alone.ahead == 0
@@ -134,13 +134,13 @@ def prepare_or_crash(data, source, path=None, stance_model=None):
     return REAL_PREPARE(data, source, path, stance_model)
 
 
-REAL_PREPARE = pipeline.prepare
+REAL_PREPARE = ingest.prepare
 
 
 def test_a_worker_that_dies_leaves_its_documents_to_the_parent(tmp_path, monkeypatch):
     files = write_docs(tmp_path / "docs")
     cpus(monkeypatch, 2)
-    monkeypatch.setattr(pipeline, "prepare", prepare_or_crash)
+    monkeypatch.setattr(ingest, "prepare", prepare_or_crash)
     report = KnowledgeBase(tmp_path / "home").ingest(files)
     assert len(report.added) == len(DOCS) and not report.failed
 
