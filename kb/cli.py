@@ -12,8 +12,8 @@ from pathlib import Path
 from kb import framework
 from kb.assistant.cli import register as register_assistant
 
-EXPORT_FIELDS = ["doc_id", "paragraph_id", "page", "number", "section", "kind", "text",
-                 "judgement", "judgements", "criteria", "stance", "tag_source"]
+EXPORT_FIELDS = ["doc_id", "title", "doc_type", "authority", "date", "paragraph_id", "page", "number",
+                 "section", "kind", "text", "judgement", "judgements", "criteria", "stance", "tag_source"]
 
 
 class UserError(Exception):
@@ -254,7 +254,9 @@ def cmd_learn(args) -> int:
 
 def export_record(p: dict) -> dict:
     return {
-        "doc_id": p["doc_id"], "paragraph_id": p["paragraph_id"], "page": p["page"], "number": p["number"],
+        "doc_id": p["doc_id"], "title": p.get("title"), "doc_type": p.get("doc_type"),
+        "authority": p.get("authority"), "date": p.get("date"),
+        "paragraph_id": p["paragraph_id"], "page": p["page"], "number": p["number"],
         "section": p["section"], "kind": p["kind"], "text": p["text"], "judgement": p.get("judgement"),
         "judgements": p.get("judgements") or {}, "criteria": list(p.get("criteria") or {}),
         "stance": p.get("stance"), "tag_source": p.get("tag_source"), "boilerplate": p["boilerplate"],
@@ -262,6 +264,7 @@ def export_record(p: dict) -> dict:
 
 
 def cmd_export(args) -> int:
+    from kb.spreadsheet import cell
     kb = open_kb(args)
     out = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
     try:
@@ -273,10 +276,9 @@ def cmd_export(args) -> int:
             w = csv.writer(out)
             w.writerow(EXPORT_FIELDS)
             for r in records:
-                w.writerow([" > ".join(r[f]) if f == "section" else
-                            ";".join(r[f]) if f == "criteria" else
-                            json.dumps(r[f]) if f == "judgements" else
-                            "" if r[f] is None else r[f] for f in EXPORT_FIELDS])
+                w.writerow([cell(" > ".join(r[f]) if f == "section" else
+                                 ";".join(r[f]) if f == "criteria" else
+                                 json.dumps(r[f]) if f == "judgements" else r[f]) for f in EXPORT_FIELDS])
     finally:
         if args.out:
             out.close()

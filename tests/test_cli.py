@@ -208,3 +208,21 @@ def test_learn_says_what_it_lacks_then_learns_from_a_correction(capsys, home, do
     assert code == 0 and "learned stance from" in out and "paragraphs changed" in out
     code, out, _ = run(capsys, "--home", home, "learn", "--forget")
     assert code == 0 and "shipped with kb" in out
+
+
+def test_export_names_each_paragraphs_document_and_neutralises_formulas(capsys, home, docs):
+    (docs / "tracker.md").write_text("# Audit tracker\n\n=HYPERLINK(\"http://example.org\",\"Open the audit\") "
+                                     "was pasted into the tracker by mistake.\n\n"
+                                     "-1 is the change in open cases since March.\n", encoding="utf-8")
+    run(capsys, "--home", home, "ingest", str(docs))
+    code, out, _ = run(capsys, "--home", home, "export", "--format", "jsonl")
+    records = [json.loads(line) for line in out.splitlines()]
+    report = next(r for r in records if r["number"] == 3)
+    assert (report["authority"], report["doc_type"], report["date"][:4]) == ("Exampleshire", "ilacs-inspection", "2025")
+    assert report["title"].startswith("Inspection of Exampleshire")
+    code, out, _ = run(capsys, "--home", home, "export", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {"authority", "date", "doc_type", "title"} <= set(rows[0])
+    texts = [r["text"] for r in rows if "tracker" in r["text"] or "open cases" in r["text"]]
+    assert texts and all(t.startswith("'=") or t.startswith("'-") for t in texts)
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())

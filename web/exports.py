@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 from kb.docx_writer import write_docx
 from kb.evidence import CriterionEvidence
+from kb.spreadsheet import cell
 from web.formatting import (citation, criterion_label, doc_type_label, judgement_label, long_date,
                             stance_label, stance_text)
 
 CSV_FIELDS = ("criterion_id", "criterion", "stance", "text", "document", "document_type", "authority",
               "date", "page", "paragraph", "paragraph_id", "judgement", "tagged_by", "link")
-# A spreadsheet would run a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -42,11 +41,6 @@ def hit_rows(hits: list[dict]) -> list[Row]:
     return [Row(",".join(h.get("criteria") or []), h.get("stance") or "", h) for h in hits]
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def to_csv(rows: list[Row], link_for) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel reads the accents and quotes right."""
     out = io.StringIO()
@@ -55,7 +49,7 @@ def to_csv(rows: list[Row], link_for) -> bytes:
     for r in rows:
         i = r.item
         labels = "; ".join(criterion_label(c) for c in r.criterion_id.split(",") if c)
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([cell(v) for v in (
             r.criterion_id, labels, stance_label(r.stance), r.text, i.get("title"), doc_type_label(i.get("doc_type")),
             i.get("authority"), i.get("date"), i.get("page"), i.get("number"), i["paragraph_id"],
             judgement_label(i.get("judgement")), "person" if i.get("tag_source") == "person" else "tagger",
