@@ -167,7 +167,7 @@ class KnowledgeBase:
         try:
             model = fit(samples)
         except ImportError:
-            raise ReadError("kb learn needs scikit-learn: install it with pip install 'ilacs-kb[train]'") from None
+            raise ReadError("kb learn needs scikit-learn: from the project's folder, pip install -e '.[train]'") from None
         except ValueError as e:
             raise ReadError(f"{e}: add inspection reports, or correct some paragraphs' stance, and try again") from None
         target = self.home / STANCE_MODEL

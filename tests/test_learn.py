@@ -64,3 +64,12 @@ def test_a_learned_model_tags_new_documents_and_forgetting_it_restores_the_shipp
     fresh_kb.forget()
     assert fresh_kb.stance_model is None
     assert fresh_kb.store.paragraph(plan["paragraph_id"])["stance"] == "context"
+
+
+def test_without_scikit_learn_learning_says_how_to_install_it(fresh_kb, monkeypatch):
+    import sys
+    for name in ("sklearn", "sklearn.feature_extraction", "sklearn.linear_model"):
+        monkeypatch.setitem(sys.modules, name, None)   # as if it were not installed
+    with pytest.raises(ReadError, match=r"needs scikit-learn.*\[train\]"):
+        fresh_kb.learn()
+    assert fresh_kb.stance_model is None
