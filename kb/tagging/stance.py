@@ -24,6 +24,7 @@ _BULLET = re.compile(r"^\s*(?:[\u2022\u25aa\u25fc\u25cf\u2013\-*\u00b7]|\(?[a-z0
 _LETTER = re.compile(r"[A-Za-z]{2,}")
 _WORD = re.compile(r"\S+")
 _WORD_REST = re.compile(r"[a-z]*")   # the rest of a word a cue ends inside
+_LETTERS = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
 
 def sentence_split(text: str) -> list[str]:
@@ -333,7 +334,10 @@ def sentence_verdict(sentence: str, doc_type: str | None = None,
     if probs[best] < MAJORITY and not r.plain:
         # The words leave the model without a majority: the cues the rules found decide.
         return Verdict(r.stance, r.cues, round(probs[LABELS.index(r.stance)], 3))
-    terms = [_as_written(t, sentence) for t in model.strongest(feats, stance, 3)]
+    terms = model.strongest(feats, stance, 3)
+    if terms:
+        written = _written_forms(sentence)
+        terms = [" ".join(written.get(t, t) for t in term.split()) for term in terms]
     shown = [c for c in r.cues if c != "plain statement" or stance == "strength"]
     if stance != r.stance:
         shown.append(f"rules said {r.stance}")
@@ -342,12 +346,13 @@ def sentence_verdict(sentence: str, doc_type: str | None = None,
     return Verdict(stance, shown, round(probs[best], 3))
 
 
-def _as_written(term: str, sentence: str) -> str:
-    """A learned term ("not alway") in the words the sentence uses ("not always")."""
+def _written_forms(sentence: str) -> dict[str, str]:
+    """Each word of the sentence by its stem, so that a learned term ("not alway") is
+    named in the words the sentence uses ("not always")."""
     written = {}
-    for w in reversed(re.findall(r"[A-Za-z]+(?:'[a-z]+)?", normalise(sentence))):
+    for w in reversed(_LETTERS.findall(normalise(sentence))):
         written[stem(w.lower())] = w.lower()
-    return " ".join(written.get(t, t) for t in term.split())
+    return written
 
 
 def sentence_stance(sentence: str, doc_type: str | None = None) -> tuple[str, list[str]]:

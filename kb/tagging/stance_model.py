@@ -58,12 +58,15 @@ class StanceModel:
 
     def scores(self, feats: list[str]) -> list[float]:
         """Probabilities per label, in LABELS order."""
-        z = list(self.bias)
+        a, b, c = self.bias                       # three labels, as load() checks
+        weights = self.weights
         for f in set(feats):
-            w = self.weights.get(f)
-            if w:
-                for i in range(len(LABELS)):
-                    z[i] += w[i]
+            w = weights.get(f)
+            if w is not None:
+                a += w[0]
+                b += w[1]
+                c += w[2]
+        z = (a, b, c)
         top = max(z)
         e = [math.exp(v - top) for v in z]
         total = sum(e)
@@ -74,12 +77,14 @@ class StanceModel:
         reader would name them: a pair's function words dropped ("the quality" is
         "quality"), each named once; the rules' findings and sentence openings left out."""
         i = LABELS.index(label)
+        others = [j for j in range(len(LABELS)) if j != i]
         pushes = []
+        weights = self.weights
         for f in set(feats):
-            w = self.weights.get(f)
-            if w and not f.startswith(("rule:", "^")):
-                push = w[i] - max(w[j] for j in range(len(LABELS)) if j != i)
-                if push > 0:
+            w = weights.get(f)
+            if w is not None:
+                push = w[i] - max(w[others[0]], w[others[1]])   # three labels, as load() checks
+                if push > 0 and not f.startswith(("rule:", "^")):
                     pushes.append((push, f))
         named: list[str] = []
         for _, f in sorted(pushes, reverse=True):
