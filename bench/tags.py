@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from kb import framework
-from kb.tagging.headings import read_trail
+from kb.tagging.headings import section_grade
 
 KB = str(Path(sys.executable).with_name("kb"))
 GOOD = {"good", "outstanding"}
@@ -29,18 +29,6 @@ def kb(home: str, *args: str) -> str:
     if done.returncode not in (0, 1):   # 1: some files failed, the rest were ingested
         sys.exit(done.stderr[-2000:])
     return done.stdout
-
-
-def section_grade(paragraph: dict, doc: dict) -> str | None:
-    """The grade of the judgement section a paragraph stands in, if its trail names one."""
-    verdict = read_trail(paragraph.get("section"), doc.get("doc_type"))
-    area = verdict.judgement
-    if area in (None, "overall"):
-        return None
-    if area == "in-care+care-leavers":
-        area = paragraph.get("judgement") if paragraph.get("judgement") in ("in-care", "care-leavers") else "in-care"
-    grade = (doc.get("grades") or {}).get(area)
-    return grade.lower() if grade else None
 
 
 def report(home: str) -> None:
@@ -55,7 +43,8 @@ def report(home: str) -> None:
         kind = doc.get("doc_type", "?")
         by_type[kind][p["stance"]] += 1
         if kind in framework.INSPECTOR_DOC_TYPES:
-            grade = section_grade(p, doc)
+            grade = section_grade(p.get("section"), doc.get("doc_type"), doc.get("grades") or {},
+                                  p.get("judgement"))
             if grade:
                 graded["good or outstanding" if grade in GOOD else "RI or inadequate"][p["stance"]] += 1
     print(f"{'document type':<22}{'paragraphs':>11}{'mixed':>8}{'develop.':>9}{'strength':>9}{'context':>8}")

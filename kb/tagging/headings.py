@@ -59,13 +59,14 @@ class HeadingVerdict:
     stance_heading: str | None = None
 
 
-def _clean(heading: str) -> str:
+def clean_heading(heading: str) -> str:
+    """A heading as the heading patterns read it: plain quotes, lower case, one space."""
     text = normalise(heading).lower()
     return re.sub(r"\s+", " ", text).strip(" .:;")
 
 
 def _judgement_of(text: str) -> str | None:
-    """The judgement a single heading (as `_clean` leaves it) names, or None when it names
+    """The judgement a single heading (as `clean_heading` leaves it) names, or None when it names
     none or several (a report title such as "services for children in need of help and
     protection, children looked after and care leavers" lists them all and settles nothing)."""
     found = []
@@ -90,7 +91,7 @@ def _read_trail(section: tuple[str, ...], doc_type: str | None) -> HeadingVerdic
     judgement = judgement_heading = stance = stance_heading = None
     inspector_report = doc_type in framework.INSPECTOR_DOC_TYPES
     for heading in section:
-        text = _clean(heading)
+        text = clean_heading(heading)
         if not text:
             continue
         named = _judgement_of(text)
@@ -107,3 +108,17 @@ def _read_trail(section: tuple[str, ...], doc_type: str | None) -> HeadingVerdic
         if strength != development:   # "Areas of strength and areas for development" says neither
             stance, stance_heading = ("strength" if strength else "development"), heading
     return HeadingVerdict(judgement, judgement_heading, stance, stance_heading)
+
+
+def section_grade(section: list[str] | None, doc_type: str | None, grades: dict,
+                  judgement: str | None) -> str | None:
+    """The grade (lower case) of the judgement section a paragraph's trail stands in,
+    from its document's grades; a combined children-in-care-and-care-leavers section
+    takes the grade of the one of the two the paragraph was tagged with."""
+    area = read_trail(section, doc_type).judgement
+    if area in (None, "overall"):
+        return None
+    if area == "in-care+care-leavers":
+        area = judgement if judgement in COMBINED else "in-care"
+    grade = grades.get(area)
+    return grade.lower() if grade else None

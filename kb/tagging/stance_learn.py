@@ -18,10 +18,9 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from kb import framework
 
-from .headings import read_trail
+from .headings import clean_heading, section_grade
 from .stance import rules_reading, rule_features, sentence_split
 from .stance_model import LABELS, StanceModel, features
-from .text import normalise
 
 # Heading families whose content has one stance, whatever the report's generation.
 _DEVELOPMENT_LIST = re.compile(
@@ -39,29 +38,20 @@ CORRECTION_WEIGHT = 3.0
 MIN_WORDS = 5
 
 
-def _clean(heading: str) -> str:
-    return re.sub(r"\s+", " ", normalise(heading).lower()).strip(" .:;")
-
-
 def paragraph_label(section: list[str] | None, doc_type: str | None, grades: Mapping[str, str],
                     judgement: str | None) -> tuple[str, float] | None:
     """(stance, weight) that a paragraph's place in an inspection report implies, or None."""
     if doc_type not in framework.INSPECTOR_DOC_TYPES:
         return None
     for heading in reversed(section or []):
-        text = _clean(heading)
+        text = clean_heading(heading)
         if _DEVELOPMENT_LIST.search(text):
             return "development", HEADING_WEIGHT
         if _STRENGTH_LIST.search(text):
             return "strength", HEADING_WEIGHT
         if _CONTEXT_SECTION.search(text):
             return "context", HEADING_WEIGHT
-    area = read_trail(section, doc_type).judgement
-    if area in (None, "overall"):
-        return None
-    if area == "in-care+care-leavers":
-        area = judgement if judgement in ("in-care", "care-leavers") else "in-care"
-    grade = (grades.get(area) or "").lower()
+    grade = section_grade(section, doc_type, grades, judgement)
     if grade in ("outstanding", "good"):
         return "strength", GRADE_WEIGHT
     if grade == "inadequate":
