@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 # Each entry moves the schema from version i to i+1; never edit one that has shipped.
 _MIGRATIONS = [
@@ -90,6 +90,62 @@ _MIGRATIONS = [
         new TEXT
     );
     CREATE INDEX history_fp ON history(doc_id, fingerprint);
+    """,
+    # 2: people's corrections of a document's details, their history, and copies.
+    """
+    -- The doc_id of the document this one is a copy of (the same text in another format,
+    -- or re-issued): a copy stays in the store but is left out of lists, search and exports.
+    ALTER TABLE documents ADD COLUMN duplicate_of TEXT;
+    CREATE INDEX paragraphs_fingerprint ON paragraphs(fingerprint);
+    -- A correction is found again by the document's bytes (removed, then added again) or,
+    -- when a document is replaced in place, by its doc_id.
+    CREATE TABLE document_corrections (
+        doc_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        field TEXT NOT NULL,           -- authority, doc_type, date or title
+        value TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, field)
+    );
+    CREATE INDEX document_corrections_hash ON document_corrections(content_hash);
+    CREATE TABLE document_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT
+    );
+    CREATE INDEX document_history_doc ON document_history(doc_id);
+    """,
+    """
+    -- Local accounts (kb/accounts.py); sessions counts resets and disables, which end sign-ins.
+    CREATE TABLE accounts (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('reader', 'editor', 'admin')),
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        sessions INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+    );
+    -- The audit log (kb/audit.py): append-only, enforced here.
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        address TEXT
+    );
+    CREATE INDEX audit_at ON audit(at);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
 ]
 
@@ -401,8 +457,18 @@ class Store:
 
 
 def _split_sql(script: str) -> list[str]:
+    """The statements of a migration; a trigger's body keeps its own semicolons."""
     body = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
-    return [s.strip() for s in body.split(";") if s.strip()]
+    statements, pending = [], ""
+    for piece in body.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip())
+    return statements
 
 
 def _doc(row: sqlite3.Row) -> dict:
