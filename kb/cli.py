@@ -63,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     s = cmd("export", cmd_export, "write one record per paragraph")
     s.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     s.add_argument("--out", help="file to write (default: standard output)")
+    s = cmd("grades", cmd_grades, "inspection grades per authority: latest, earlier and the change")
+    fmt = s.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="one row per inspection, as CSV")
+    fmt.add_argument("--xlsx", action="store_true", help="one row per inspection, as an Excel workbook")
+    fmt.add_argument("--json", action="store_true")
+    s.add_argument("--sort", choices=["authority", "date", "overall"], default="authority",
+                   help="authority A to Z (default), latest inspection newest first, or overall grade best first")
+    s.add_argument("--out", help="file to write (default: standard output)")
+    s.add_argument("--link-base", metavar="URL", help="the web app's address, to link each report in CSV and Excel")
     s = cmd("search", cmd_search, "search the evidence")
     s.add_argument("query", nargs="+")
     add_filters(s)
@@ -282,6 +291,34 @@ def cmd_export(args) -> int:
     finally:
         if args.out:
             out.close()
+    return 0
+
+
+def cmd_grades(args) -> int:
+    from kb import grades
+    kb = open_kb(args, rebuild=False)
+    table = grades.build(kb.store.documents())
+    table.authorities = grades.sort(table.authorities, args.sort)
+    base = (args.link_base or "").rstrip("/")
+    link_for = (lambda doc_id: f"{base}/document/{doc_id}") if base else None
+    if args.xlsx:
+        if not args.out and sys.stdout.isatty():
+            raise UserError("an Excel workbook does not print: name a file with --out PATH")
+        body = grades.to_xlsx(table, link_for)
+    else:
+        text = (json.dumps(table.to_dict(), indent=1, ensure_ascii=False) + "\n" if args.json else
+                grades.to_csv(table, link_for) if args.csv else grades.to_text(table) + "\n")
+        body = text.encode("utf-8")
+    if not args.out:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+        return 0
+    try:
+        Path(args.out).write_bytes(body)
+    except OSError as e:
+        raise UserError(f"cannot write {args.out}: {e.strerror}") from None
+    print(f"wrote {len(table.authorities)} authorities' grades to {args.out}", file=sys.stderr)
     return 0
 
 
