@@ -164,6 +164,8 @@ def cmd_ingest(args) -> int:
     for doc_id in report.added + report.replaced:
         d = kb.store.document(doc_id)
         print(f"  {doc_id}: {d['doc_type']}, {d['authority'] or 'authority unknown'}, {d['date'] or 'undated'}, {d['pages'] or '-'} pages")
+    for path, reason in report.skipped:
+        print(f"  skipped {path}: {reason}", file=sys.stderr)
     for path, reason in report.failed:
         print(f"  FAILED {path}: {reason}", file=sys.stderr)
     return 1 if report.failed else 0

@@ -35,6 +35,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): links and special files in folders
 
     @property
     def ok(self) -> bool:
@@ -68,8 +69,8 @@ class KnowledgeBase:
     # -- ingest -----------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | os.PathLike], force: bool = False,
                progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-        files = expand_paths(paths)
         report = IngestReport()
+        files = expand_paths(paths, report.skipped)
         # Each document is indexed as soon as it is stored, while workers prepare the next
         # ones; the index takes all of them in one commit at the end.
         with Workers(len(files)) as workers, self.index.batch(self._rows) as index_document:
@@ -225,17 +226,40 @@ def _rows_of_documents(db_path: Path, doc_ids: list[str]) -> Iterator[dict]:
         store.close()
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+def expand_paths(paths: Iterable[str | os.PathLike], skipped: list[tuple[str, str]] | None = None) -> list[Path]:
     """Files named, and the document files inside folders named, in a stable order. A
     folder walk skips hidden files and README files (they describe the folder; they are
-    not evidence); a file named explicitly is always tried."""
+    not evidence); a file named explicitly is always tried. Inside a folder, symbolic
+    links are not followed (one could lead out of the folder, or round in a loop) and
+    special files (FIFOs, devices) are not opened: each is added to `skipped` with why."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and _is_evidence_file(f.relative_to(p))))
+            out.extend(_walk(p, [] if skipped is None else skipped))
         else:
             out.append(p)
     return out
+
+
+def _walk(root: Path, skipped: list[tuple[str, str]]) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        linked_dirs = [d for d in dirs if (base / d).is_symlink()]
+        for name in sorted(names) + linked_dirs:
+            path = base / name
+            rel = path.relative_to(root)
+            if path.is_symlink():
+                if name in linked_dirs or _is_evidence_file(rel):
+                    skipped.append((str(path), "a symbolic link; links inside a folder are not followed "
+                                               "(name the file itself to ingest it)"))
+            elif _is_evidence_file(rel):
+                if path.is_file():
+                    found.append(path)
+                else:
+                    skipped.append((str(path), "not a regular file (a FIFO, socket or device); it was not opened"))
+    return sorted(found)
 
 
 def _is_evidence_file(rel: Path) -> bool:

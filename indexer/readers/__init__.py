@@ -4,9 +4,12 @@ html.py, and markdown.py for Markdown and plain text alike (text.py holds what p
 needs beyond Markdown)."""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from indexer.model import RawDocument, ReadError
+from indexer.readers import limits
 from indexer.readers.detect import detect_format
 
 # Files larger than this are refused before they are read.
@@ -21,21 +24,36 @@ def read_bytes(data: bytes, name: str) -> RawDocument:
         raise ReadError(_too_large(name, len(data)))
     fmt = detect_format(data, name)
     try:
-        return _read(data, fmt)
+        raw = _read(data, fmt)
+        limits.check_paragraphs(len(raw.blocks))
+        return raw
     except ReadError as e:
         raise ReadError(f"{name}: {e}") from None
 
 
 def load_file(path: str | Path) -> bytes:
-    """A file's bytes, refusing folders, unreadable and oversized files with a sentence."""
+    """A file's bytes, refusing folders, unreadable and oversized files with a sentence.
+    Only regular files are opened: a FIFO would block the read and a device such as
+    /dev/zero never ends."""
     path = Path(path)
     try:
-        if path.is_dir():
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
             raise ReadError(f"{path} is a folder, not a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(_too_large(str(path), size))
-        return path.read_bytes()
+        if not stat.S_ISREG(mode):
+            raise ReadError(f"{path} is {_special_kind(mode)}, not a regular file; it was not opened")
+        # O_NONBLOCK: should the path become a FIFO after the check, the open cannot hang.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ReadError(f"{path} is {_special_kind(info.st_mode)}, not a regular file; it was not read")
+            if info.st_size > MAX_BYTES:
+                raise ReadError(_too_large(str(path), info.st_size))
+            data = f.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:   # grown since it was measured
+            raise ReadError(_too_large(str(path), len(data)))
+        return data
     except FileNotFoundError:
         raise ReadError(f"{path} does not exist") from None
     except PermissionError:
@@ -63,9 +81,18 @@ def _read(data: bytes, fmt: str) -> RawDocument:
     from indexer.readers.markdown import read_markdown
     from indexer.readers.text import decode_text
     text, encoding = decode_text(data)
+    limits.check_text(text)
     raw = read_markdown(text, fmt)
     raw.meta["encoding"] = encoding
     return raw
+
+
+def _special_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "a special file"
 
 
 def _too_large(name: str, size: int) -> str:

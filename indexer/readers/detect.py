@@ -10,6 +10,7 @@ import zipfile
 from pathlib import PurePath
 
 from indexer.model import ReadError
+from indexer.readers.limits import check_package
 from indexer.readers.text import decode_text, is_text
 
 FORMATS = ("pdf", "docx", "html", "markdown", "text")
@@ -120,6 +121,10 @@ def _sniff_zip(data: bytes, name: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            try:
+                check_package(archive)
+            except ReadError as e:
+                raise ReadError(f"{name}: {e}") from None
             mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         raise ReadError(f"{name} is damaged: its ZIP package cannot be opened (was it cut short?)") from None

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 from docx import Document
 from docx.oxml.ns import qn
 
 from indexer.clean import clean
 from indexer.model import Block, RawDocument, ReadError
+from indexer.readers.limits import check_package
 from indexer.readers.text import finish, numbered_kind, table_block
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
@@ -53,6 +55,11 @@ _NUMBER_FORMATS = {
 
 
 def read_docx(data: bytes) -> RawDocument:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_package(archive)   # before python-docx unpacks every part into memory
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ReadError("the Word document is damaged: its ZIP package cannot be opened") from None
     try:
         document = Document(io.BytesIO(data))
     except Exception:  # python-docx fails in many ways on a broken package; all mean "damaged"

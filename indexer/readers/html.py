@@ -10,6 +10,7 @@ from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from indexer.clean import clean, squash
 from indexer.model import Block, RawDocument
+from indexer.readers import limits
 from indexer.readers.text import finish, numbered_kind, table_block
 
 # Elements that are never the page's content.
@@ -37,7 +38,8 @@ _NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 
 
 def read_html(data: bytes) -> RawDocument:
-    soup = BeautifulSoup(data, "lxml")
+    limits.check_markup(len(data))
+    soup = _parse(data)
     title = _title(soup)
     main = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article")
     root = main or soup.body or soup
@@ -54,10 +56,29 @@ def read_html(data: bytes) -> RawDocument:
 def html_blocks(markup: str) -> tuple[list[Block], set[int]]:
     """Blocks of an HTML fragment met inside a text document, and the id() of those that are
     bold throughout (for the caller's heading inference)."""
-    soup = BeautifulSoup(markup, "lxml")
+    soup = _parse(markup)
     root = soup.body or soup
     _remove_chrome(soup, root, frame_too=True)
     return _Walker().run(root)
+
+
+def _parse(markup: bytes | str) -> BeautifulSoup:
+    """The element tree, refused when it nests deeper than the walker below may recurse."""
+    soup = BeautifulSoup(markup, "lxml")
+    limits.check_depth(_depth(soup))
+    return soup
+
+
+def _depth(root: Tag) -> int:
+    """How deep elements nest under `root`, found without recursion."""
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limits.MAX_HTML_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return deepest
 
 
 def _title(soup: BeautifulSoup) -> str | None:
