@@ -34,6 +34,11 @@ def grade_keys() -> tuple[str, ...]:
     return tuple(keys)
 
 
+def keys_held(inspections) -> list[str]:
+    """The grade keys any of these inspections graded, in table order."""
+    return [k for k in grade_keys() if any(k in i.grades for i in inspections)]
+
+
 def short_name(key: str) -> str:
     for j in (*framework.judgements(), *framework.older_judgements()):
         if j.id == key:

@@ -41,13 +41,16 @@ def create_app(home: str | Path | None = None, *, max_upload_bytes: int = MAX_UP
 NAV_ITEMS = (("browse.home", "home", "Dashboard"), ("search.page", "search", "Search"),
              ("assistant.ask_page", "ask", "Ask"), ("assistant.pack_page", "pack", "Evidence pack"),
              ("assistant.compare_page", "compare", "Compare"), ("browse.documents", "documents", "Documents"),
+             ("grades.page", "grades", "Grades"),
              ("upload.form", "upload", "Add a document"))
 
 
 def _register_pages(app: Flask) -> None:
     from web.routes import assistant, browse, documents, exports, search, tags, upload
+    from web.routes import grades
     for module in (browse, search, documents, tags, upload, exports, assistant):
         app.register_blueprint(module.bp)
+    app.register_blueprint(grades.bp)
 
     @app.context_processor
     def page_globals():
