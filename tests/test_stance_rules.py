@@ -81,3 +81,37 @@ def test_challenge_as_scrutiny_and_concerning_as_about_are_no_shortfalls():
     assert stance("The adoption panel provides robust scrutiny and challenge to the local authority.") == "strength"
     assert stance("Reports concerning the prevention of future deaths are now sent to the panel.") != "development"
     assert stance("Recruitment challenges remain in the east of the county.") == "development"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The timeliness of reviews for children who move home.",
+    "the recognition of neglect and the response to it",
+    "The quality of supervision to ensure that good, reflective practice is in place.",
+    "The sufficiency of local homes that can meet children's assessed needs.",
+    "Managers' oversight of the impact of practice, including effective supervision of all staff.",
+])
+def test_an_improvement_point_without_a_verb_is_development_whatever_its_words(sentence):
+    assert rule_stance(sentence)[0] == "development"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The quality of plans is good.", "strength"),
+    ("The response to children who go missing is timely and effective.", "strength"),
+    ("Arrangements for children who are privately fostered are robust.", "strength"),
+])
+def test_a_finding_about_a_topic_keeps_its_verb_and_its_verdict(sentence, expected):
+    assert rule_stance(sentence)[0] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Staff make sure that young people are never left without a place to stay.",
+    "Children do not go home from care unless it is safe for them to do so.",
+    "Senior managers make sure that children do not enter care unnecessarily.",
+    "Despite the pandemic, the stability of the workforce was not negatively affected.",
+])
+def test_double_negation_and_safeguards_stated_as_what_does_not_happen(sentence):
+    assert rule_stance(sentence)[0] == "strength"
+
+
+def test_a_negative_impact_is_a_shortfall():
+    assert rule_stance("Frequent changes of worker have a negative impact on children.")[0] == "development"

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from kb import framework
 
 from . import stance_cues as cues
+from .improvement_point import is_improvement_point
 from .prefilter import PatternSet
 from .stance_model import LABELS, StanceModel, default_model, features
 from .text import normalise, stem
@@ -125,7 +126,14 @@ def _apply_negation(clause: str, dev: list[_Cue], good: list[_Cue]) -> None:
     already a shortfall, and idioms such as "not only" are not negations."""
     blocked = [(m.start(), m.end()) for m in cues.NOT_NEGATION.finditer(clause)]
     dev[:] = [d for d in dev if not any(s <= d.start < e for s, e in blocked)]
-    for neg in cues.NEGATOR.finditer(clause):
+    negators = list(cues.NEGATOR.finditer(clause))
+    # Two negators within a few words cancel: "not left without food" is care given.
+    doubled = {i for i, (a, b) in enumerate(zip(negators, negators[1:]))
+               if len(clause[a.end():b.start()].split()) <= cues.DOUBLE_NEGATION_WINDOW}
+    doubled |= {i + 1 for i in doubled}
+    for i, neg in enumerate(negators):
+        if i in doubled:
+            continue
         if any(s <= neg.start() < e for s, e in blocked) or any(d.start == neg.start() for d in dev):
             continue
         end = _word_end(clause, neg.end(), cues.NEGATION_WINDOW)
@@ -218,6 +226,7 @@ class _Reading:
     structural: bool         # description proper: what there is, who does what, what is planned
     authority: bool          # the sentence is from the authority's own document
     plain: bool = False
+    point: bool = False      # an improvement point: a topic of practice with no verb
 
     @property
     def unweighed(self) -> bool:
@@ -242,6 +251,10 @@ def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
     def reading(stance: str, shown: list[str], plain: bool = False) -> _Reading:
         return _Reading(stance, shown, main, rest, contrast, numbers, bool(described), structural, authority, plain)
 
+    if is_improvement_point(text):
+        r = reading("development", ["improvement point: names a topic, no finding"])
+        r.point = True
+        return r
     scope = cues.SCOPE_OPENING.match(text) if not contrast else None
     if scope and "," in text:
         # "Where caseloads were higher, oversight has been strong": the opening names
@@ -320,6 +333,9 @@ def sentence_verdict(sentence: str, doc_type: str | None = None,
     r = rules_reading(sentence, doc_type)
     if model is True:
         model = default_model()
+    if r.point:
+        # A verbless improvement point judges by its form, whatever words it holds.
+        return Verdict(r.stance, r.cues, 1.0)
     if not model or (r.stance == "context" and r.unweighed and (r.structural or r.authority)):
         # No model, or a description with not one evaluative word ("there are five
         # teams", "inspectors met care leavers", an authority's account of itself):

@@ -25,7 +25,7 @@ DEVELOPMENT = (
     (r"\b(over)?stretched\b|\bfragile\b|\bunder strain\b", 2.5),
     (r"\b(views|feedback|experiences?|opinions|responses) (\w+ ){0,6}(are|were|is|was|remains?) (divided|mixed)\b", 3),
     # Absence, lack and weakness.
-    (r"\black(s|ed|ing)?\b", 3), (r"insufficient(ly)?", 3), (r"\blimited\b", 2),
+    (r"\black(s|ed|ing)?\b", 3), (r"\bnegative(ly)? (impact|affect|effect)", 3), (r"insufficient(ly)?", 3), (r"\blimited\b", 2),
     (r"\bweak(ness|nesses|er|ly)?\b", 2.5), (r"\bpoor(ly|er)?\b", 3), (r"under[- ]?developed", 3),
     (r"\bgaps?\b", 2), (r"shortfalls?", 3), (r"deficits?", 3), (r"deficien(t|cy|cies)", 3),
     (r"\babsen(ce|t)\b", 2.5), (r"superficial", 3), (r"unsuitable", 3), (r"inappropriate(ly)?", 3),
@@ -151,6 +151,7 @@ STRENGTH = (
 NEGATOR = re.compile(r"\b(no longer|not|no|never|nor|neither|without|cannot|can't|don't|doesn't|isn't"
                      r"|aren't|wasn't|weren't|haven't|hasn't|nobody|none)\b")
 NEGATION_WINDOW = 5   # words
+DOUBLE_NEGATION_WINDOW = 2   # words between two negators that cancel
 # "less rigorous", "less well": a comparative that turns round the strength word after it;
 # "less delay" turns a shortfall into progress. Alone ("less than half") it says nothing.
 LESSER = re.compile(r"\b(less|not as|not so)\b")
@@ -159,6 +160,9 @@ LESSER_WINDOW = 2     # words
 NOT_NEGATION = re.compile(
     r"\b(not only|not just|not least|whether or not|if not|no matter|no exception|no fewer|not surprising(ly)?"
     r"|(wasted|wastes|lost|loses) no time|no doubt|no hesitation"
+    # A safeguard stated as what does not happen: "do not return home unless it is safe",
+    # "do not become looked after unnecessarily".
+    r"|(not|never) (\w+ ){1,6}(unless|unnecessarily|needlessly|inappropriately)"
     r"|(cannot|can't|unable to|are not able to|not able to) (live|remain|return|stay|be cared for"
     r"|continue to (live|remain)))\b")
 # Words that work against a shortfall ("helping to reduce drift and delay"): they turn the
