@@ -512,6 +512,60 @@ class Index:
                     count += 1
         return count
 
+    def repair(self, expected: Callable[[], dict[str, int]],
+               rows_of: Callable[[list[str]], Iterable[dict]]) -> tuple[list[str], list[str]] | None:
+        """Bring the index back in step with the store after a crash left them apart (the
+        store commits each document before the index commits the batch). `expected()`
+        gives each stored document's indexable paragraph count; a document the index holds
+        with another count is indexed again from `rows_of`, one it holds that the store
+        does not is dropped. Returns (indexed again, dropped), or None when another writer
+        holds the index: its work is under way, not lost, and it indexes what it stores."""
+        if self._read_pointer() is None:
+            return [], []
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / LOCK_FILE, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return None
+            try:
+                held = self.paragraph_counts()
+                wanted = expected()      # read holding the lock: no writer is between the two
+                stale = sorted(d for d, n in wanted.items() if held.get(d, 0) != n)
+                dropped = sorted(set(held) - set(wanted))
+                if stale or dropped:
+                    writer = self._open_writer()
+                    try:
+                        for doc_id in stale + dropped:
+                            writer.delete_by_term("doc_id", doc_id)
+                        _add_rows(writer, rows_of(stale))
+                    except BaseException:
+                        writer.cancel()
+                        raise
+                    writer.commit()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return stale, dropped
+
+    def paragraph_counts(self) -> dict[str, int]:
+        """doc_id -> paragraphs the live generation holds (deleted ones not counted)."""
+        generation = self._current_generation()
+        if generation is None:
+            return {}
+        ix = self._open(generation)
+        try:
+            with ix.reader() as reader:
+                if "doc_id" not in reader.indexed_field_names():
+                    return {}
+                counts = {}
+                for term in reader.lexicon("doc_id"):
+                    n = sum(1 for _ in reader.postings("doc_id", term).all_ids())
+                    if n:
+                        counts[term.decode("utf-8")] = n
+                return counts
+        finally:
+            ix.close()
+
     # -- reading -------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
         """The calling thread's searcher, brought up to date with the latest commit.

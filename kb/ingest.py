@@ -96,7 +96,7 @@ class Workers:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
             self._pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_start_worker)
+                                             initializer=_start_worker, initargs=(os.getpid(),))
 
     def __enter__(self) -> Workers:
         return self
@@ -120,12 +120,30 @@ class Workers:
             return None
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
+    # A worker dies with its parent, also when the parent is killed outright (kill -9),
+    # instead of waiting for more work that never comes.
+    _die_with_parent()
+    if os.getppid() != parent:   # the parent died before the line above took effect
+        os._exit(1)
     # Ctrl+C reaches every process of the terminal's group: the parent stops the batch,
     # and a worker finishes the document in hand instead of printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The parent, storing and indexing, is the bottleneck of a long batch: it comes first.
     os.nice(WORKER_NICENESS)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass   # no prctl: the check of the parent's pid in _start_worker still applies
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 class Pending:

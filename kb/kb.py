@@ -15,6 +15,7 @@ from indexer.model import ReadError
 from kb.ingest import Pending, Prepared, Workers, prepare, tag_dict
 from indexer.readers import SUPPORTED, load_file
 from kb.home import DB_NAME, resolve_home
+from kb.index_repair import repair_index
 from kb.store import Correction, Store, content_hash
 from kb.tagging import tag
 from kb.tagging.stance_model import load_model
@@ -49,7 +50,7 @@ class KnowledgeBase:
         own store connection, as SQLite wants, and one index, whose memoised search tables
         all threads then share). `rebuild`: rebuild the index now if it is missing or
         from another version (else the caller does), first telling `notice` when there
-        are documents to index."""
+        are documents to index; or else index what a crash left out of it (kb.index_repair)."""
         self.home = resolve_home(home)
         self.store = Store(self.home / DB_NAME)
         self.index = index or Index(self.home)
@@ -60,6 +61,8 @@ class KnowledgeBase:
                 notice(f"Rebuilding the search index of {counts['documents']} documents "
                        f"({counts['paragraphs']} paragraphs): it is missing or from another version of kb…")
             self.reindex()
+        elif rebuild:
+            repair_index(self.store, self.index, notice)
 
     def close(self) -> None:
         """Close the store and the calling thread's index searcher."""

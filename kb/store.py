@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -180,7 +181,7 @@ class Store:
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA journal_mode = WAL")   # readers go on while one writer ingests
+        self._use_wal()   # readers go on while one writer ingests
         self.db.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
 
@@ -188,12 +189,30 @@ class Store:
         self.db.close()
 
     # -- schema ---------------------------------------------------------------------
+    def _use_wal(self) -> None:
+        """Switch to write-ahead logging. Switching takes a lock that SQLite does not wait
+        for, so a process that meets another one switching a new file waits here instead."""
+        waited = 0.0
+        while self.db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or waited >= 30:
+                    raise
+                time.sleep(0.05)
+                waited += 0.05
+
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"{self.path} was written by a newer version of kb (schema {version})")
-        for i in range(version, SCHEMA_VERSION):
-            with self.transaction():
+        if version == SCHEMA_VERSION:
+            return
+        # Another process may be migrating the same file (two first opens of a new home):
+        # the version read before the write lock is only a hint; the one read holding it decides.
+        with self.transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for i in range(version, SCHEMA_VERSION):
                 for statement in _split_sql(_MIGRATIONS[i]):
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {i + 1}")
