@@ -105,11 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_filters(s: argparse.ArgumentParser) -> None:
-    s.add_argument("--judgement", choices=framework.JUDGEMENT_IDS)
-    s.add_argument("--criterion", metavar="ID")
-    s.add_argument("--stance", choices=framework.STANCE_IDS)
-    s.add_argument("--type", dest="doc_type", choices=framework.DOC_TYPE_IDS)
-    s.add_argument("--authority")
+    """Search filters; one given twice means either value (`--type A --type B`), and
+    different filters must all hold."""
+    s.add_argument("--judgement", action="append", choices=framework.JUDGEMENT_IDS)
+    s.add_argument("--criterion", action="append", metavar="ID")
+    s.add_argument("--stance", action="append", choices=framework.STANCE_IDS)
+    s.add_argument("--type", dest="doc_type", action="append", choices=framework.DOC_TYPE_IDS)
+    s.add_argument("--authority", action="append")
     s.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
     s.add_argument("--to", dest="date_to", metavar="DATE")
 

@@ -10,6 +10,14 @@ paragraph the query and the filters match, not just the page returned (kb.search
 kb.search.facets). A word the index has never seen is corrected (kb.search.spelling): the
 correction is offered as `did_you_mean`, and searched instead (`corrected` is then True)
 when the query as typed finds nothing or one of its words occurs nowhere in the index.
+
+A paragraph is found when it holds every word of the query (kb.search.query: with their
+acronyms' expansions); only when none does, with the filters applied, are the paragraphs
+holding any of the words found instead, and `match` says "any". (Zero, not "too few", is
+the threshold: a handful of paragraphs holding every word is the answer to the question
+asked, and mixing in the others would make the count mean two things again.) Either way
+the paragraphs are ranked alike. Filters of one kind given several values match any of
+them; filters of different kinds must all match.
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ import re
 import textwrap
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
+from typing import Iterable
 
 from whoosh import query as wq
 
@@ -30,6 +39,8 @@ from kb.search.query import ParsedQuery, acronym_of, analyse, contains, parse
 __all__ = ["Hit", "Ranked", "SearchResult", "ranked_ids", "search", "warm"]
 
 MAX_LIMIT = 1000
+MATCHES = ("all", "any")
+ANY_NOTICE = "No paragraph holds every word; showing paragraphs with any of them."
 FILTERS_KEPT = 32        # docnum sets of recent filter combinations kept per index snapshot
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
@@ -64,6 +75,8 @@ class SearchResult:
     query: str                   # what was searched: the query, or its correction
     corrected: bool = False      # True when the hits are for `did_you_mean`
     expansions: dict[str, list[str]] = field(default_factory=dict)  # acronym -> phrases added
+    match: str = "all"           # "all": every hit holds every word; "any": none did, so any word
+    any_total: int = 0           # paragraphs holding any of the words (the total when match is "any")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -77,7 +90,13 @@ class SearchResult:
             lines.append(f"Did you mean: {self.did_you_mean}?")
         for acronym, phrases in self.expansions.items():
             lines.append(f"Also searched for {acronym}: {', '.join(phrases)}")
-        lines.append(f"{self.total} paragraph{'s' if self.total != 1 else ''} found")
+        if self.match == "any":
+            lines.append(ANY_NOTICE)
+        found = f"{self.total} paragraph{'s' if self.total != 1 else ''} found"
+        if self.any_total > self.total:
+            found += (f" holding every word ({self.any_total} hold some of them: "
+                      "join the words with OR to see those)")
+        lines.append(found)
         for hit in self.hits:
             where = ", ".join(p for p in (f"page {hit.page}" if hit.page else "",
                                           f"paragraph {hit.number}" if hit.number else "") if p)
@@ -93,36 +112,50 @@ class SearchResult:
         return "\n".join(lines)
 
 
-def search(index: Index, query: str, *, judgement: str | None = None, criterion: str | None = None,
-           stance: str | None = None, doc_type: str | None = None, authority: str | None = None,
+Choice = str | Iterable[str] | None     # one filter value, or several meaning any of them
+
+
+def search(index: Index, query: str, *, judgement: Choice = None, criterion: Choice = None,
+           stance: Choice = None, doc_type: Choice = None, authority: Choice = None,
            date_from: str | dt.date | None = None, date_to: str | dt.date | None = None,
-           limit: int = 10, offset: int = 0) -> SearchResult:
-    """Raises ValueError, with a sentence for the user, for an empty query or a bad filter."""
+           limit: int = 10, offset: int = 0, match: str = "all") -> SearchResult:
+    """`match` "all" finds the paragraphs holding every word, or when none does those
+    holding any; "any" finds the latter straight away. Raises ValueError, with a sentence
+    for the user, for an empty query or a bad filter."""
+    if match not in MATCHES:
+        raise ValueError(f"match must be one of: {', '.join(MATCHES)}.")
     if not 0 < limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}.")
     if offset < 0:
         raise ValueError("offset cannot be negative.")
-    _check_choice("judgement", judgement, framework.JUDGEMENT_IDS)
-    _check_choice("criterion", criterion, [c.id for c in framework.criteria()])
-    _check_choice("stance", stance, framework.STANCE_IDS)
-    _check_choice("document type", doc_type, framework.DOC_TYPE_IDS)
+    judgements = _check_choice("judgement", judgement, framework.JUDGEMENT_IDS)
+    criteria = _check_choice("criterion", criterion, [c.id for c in framework.criteria()])
+    stances = _check_choice("stance", stance, framework.STANCE_IDS)
+    doc_types = _check_choice("document type", doc_type, framework.DOC_TYPE_IDS)
     low, high = _date_bound("The start date", date_from), _date_bound("The end date", date_to)
     if low and high and low > high:
         raise ValueError(f"The date range is empty: {low} is after {high}.")
     parsed = parse(query)
     snapshot = index.snapshot()
-    allowed = _Filter(snapshot, judgement=judgement, criteria=criterion, stance=stance,
-                      doc_type=doc_type, authority=authority, low=low, high=high)
-    result = _run(snapshot, query, parsed, allowed, limit, offset)
+    allowed = _Filter(snapshot, judgement=judgements, criteria=criteria, stance=stances,
+                      doc_type=doc_types, authority=_values(authority), low=low, high=high)
     correction = spelling.correct(snapshot, query)
-    if correction is None:
-        return result
-    if result.total == 0 or correction.unknown:
-        retry = _run(snapshot, correction.query, parse(correction.query), allowed, limit, offset)
-        if retry.total:
-            retry.corrected = True
-            result = retry
-    result.did_you_mean = correction.query
+    fixed = parse(correction.query) if correction else None
+    first = None
+    for mode in MATCHES[MATCHES.index(match):]:
+        result = _run(snapshot, query, parsed, allowed, limit, offset, mode)
+        if correction and (result.total == 0 or correction.unknown):
+            retry = _run(snapshot, correction.query, fixed, allowed, limit, offset, mode)
+            if retry.total:
+                retry.corrected = True
+                result = retry
+        first = first or result
+        if result.total or parsed.every is None:
+            break
+    if not result.total:
+        result = first          # nothing either way: no notice about any of the words
+    if correction:
+        result.did_you_mean = correction.query
     return result
 
 
@@ -146,13 +179,14 @@ class Ranked:
 
 def ranked_ids(index: Index, query: str, *, authority: str | None = None, criterion: str | None = None,
                limit: int = 30) -> Ranked:
-    """The best `limit` paragraphs for the query, ranked and spelling-corrected as `search`
-    does, as ids and scores only: without the highlights, reasons, totals and facets that
+    """The best `limit` paragraphs for the query, ranked and spelling-corrected as
+    `search(..., match="any")` does (a question's words are seldom all in one paragraph,
+    and the assistant reads more than those that hold them all), as ids and scores only: without the highlights, reasons, totals and facets that
     a results page needs and a caller reading the paragraphs itself does not (they cost
     several times the ranking). Raises ValueError for an empty query."""
     parsed = parse(query)
     snapshot = index.snapshot()
-    allowed = _Filter(snapshot, authority=authority, criteria=criterion, low=None, high=None)
+    allowed = _Filter(snapshot, authority=_values(authority), criteria=_values(criterion), low=None, high=None)
     found = _ids(snapshot, parsed, allowed, limit)
     correction = spelling.correct(snapshot, query)
     if correction and (correction.unknown or not found):
@@ -164,14 +198,14 @@ def ranked_ids(index: Index, query: str, *, authority: str | None = None, criter
 
 def _ids(snapshot: Snapshot, parsed: ParsedQuery, allowed: _Filter, limit: int) -> list[tuple[str, float]]:
     stored = snapshot.searcher.stored_fields
-    return [(stored(d)["paragraph_id"], score) for score, d in _top(snapshot, parsed, allowed, limit)]
+    return [(stored(d)["paragraph_id"], score) for score, d in _top(snapshot, parsed, allowed.ids, limit)]
 
 
-def _top(snapshot: Snapshot, parsed: ParsedQuery, allowed: _Filter, k: int) -> list[tuple[float, int]]:
-    """The `k` best (score, docnum) pairs among the allowed paragraphs, best first."""
+def _top(snapshot: Snapshot, parsed: ParsedQuery, ids: set[int] | None, k: int) -> list[tuple[float, int]]:
+    """The `k` best (score, docnum) pairs among the paragraphs `ids` (None: all), best first."""
     if ranking.supported(parsed.query):
-        return ranking.top(snapshot, parsed.query, allowed.ids, k)
-    return [(r.score, r.docnum) for r in snapshot.searcher.search(parsed.query, filter=allowed.ids, limit=k)]
+        return ranking.top(snapshot, parsed.query, ids, k)
+    return [(r.score, r.docnum) for r in snapshot.searcher.search(parsed.query, filter=ids, limit=k)]
 
 
 def _plain_text(highlight_html: str) -> str:
@@ -179,9 +213,21 @@ def _plain_text(highlight_html: str) -> str:
     return html.unescape(highlight_html.replace("<mark>", "[").replace("</mark>", "]"))
 
 
-def _check_choice(what: str, value: str | None, known) -> None:
-    if value is not None and value not in known:
-        raise ValueError(f"Unknown {what} {value!r}; expected one of: {', '.join(known)}.")
+def _values(value: Choice) -> list[str]:
+    """A filter's values: none, one, or several (any of them), blanks and repeats dropped."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    return list(dict.fromkeys(v.strip() for v in value if v and v.strip()))
+
+
+def _check_choice(what: str, value: Choice, known) -> list[str]:
+    values = _values(value)
+    for v in values:
+        if v not in known:
+            raise ValueError(f"Unknown {what} {v!r}; expected one of: {', '.join(known)}.")
+    return values
 
 
 def _date_bound(name: str, value) -> str | None:
@@ -198,14 +244,15 @@ class _Filter:
     """The paragraphs the filters allow: a bitmask for counting, a set of docnums for
     Whoosh's ranking; None when nothing is filtered."""
 
-    def __init__(self, snapshot: Snapshot, *, low: str | None, high: str | None, **choices):
+    def __init__(self, snapshot: Snapshot, *, low: str | None, high: str | None, **choices: list[str]):
         masks = []
-        for name, value in choices.items():
-            if name == "authority" and value:
-                wanted = [v for v in facets.values(snapshot, "authority") if v.lower() == value.strip().lower()]
+        for name, values in choices.items():
+            if name == "authority" and values:
+                named = {v.lower() for v in values}
+                wanted = [v for v in facets.values(snapshot, "authority") if v.lower() in named]
                 masks.append(facets.matching(snapshot, "authority", wanted))
-            elif value:
-                masks.append(facets.matching(snapshot, name, [value]))
+            elif values:
+                masks.append(facets.matching(snapshot, name, values))
         if low or high:
             # ISO dates sort as text; "~" sorts after every digit, so "2023" ends after 2023-12-31.
             masks.append(docsets.of_query(snapshot, wq.TermRange("date", low, (high + "~") if high else None)))
@@ -226,17 +273,25 @@ class _Filter:
 
 
 def _run(snapshot: Snapshot, text: str, parsed: ParsedQuery, allowed: _Filter,
-         limit: int, offset: int) -> SearchResult:
+         limit: int, offset: int, match: str) -> SearchResult:
+    """One page of the paragraphs that hold every word (`match` "all") or any of them."""
     matched = docsets.of_query(snapshot, parsed.query)
     if allowed.mask is not None:
         matched &= allowed.mask
+    ids, any_total = allowed.ids, matched.bit_count()
+    if match == "all" and parsed.every is not None:
+        # Within the ranking query's matches, so every paragraph counted has a score.
+        every = docsets.of_query(snapshot, parsed.every) & matched
+        if every != matched:
+            matched, ids = every, docsets.to_ids(every)
     hits = []
     if matched:
         stored = snapshot.searcher.stored_fields
-        hits = [_hit(stored(d), score, parsed) for score, d in _top(snapshot, parsed, allowed, offset + limit)[offset:]]
+        hits = [_hit(stored(d), score, parsed) for score, d in _top(snapshot, parsed, ids, offset + limit)[offset:]]
     expansions = {w.acronym: list(w.expansions + w.cues) for w in parsed.widenings}
     return SearchResult(hits=hits, total=matched.bit_count(), facets=facets.count(snapshot, matched),
-                        did_you_mean=None, query_terms=parsed.terms, query=text, expansions=expansions)
+                        did_you_mean=None, query_terms=parsed.terms, query=text, expansions=expansions,
+                        match=match if parsed.every is not None else "all", any_total=any_total)
 
 
 def _hit(stored: dict, score: float, parsed: ParsedQuery) -> Hit:

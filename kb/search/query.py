@@ -13,6 +13,12 @@ headings, title and glossary aliases (indexer.index.SEGMENT_WEIGHTS). On top of 
   lead.workforce) earn a bonus, so the tagger's reading weighs in beside the words; the
   tag alone never brings in a paragraph that has none of the words.
 
+A paragraph is found when it holds every word of the query (`ParsedQuery.every`): each
+word counts as present when it, its acronym's expansions or its criteria's cue phrases are
+(not the expansions' words one by one, which only help ranking); stop words do not count,
+and OR and NOT mean what they say. kb.search falls back to any of the words (`query`'s own
+matches) when no paragraph holds them all. Either way `query` ranks.
+
 Input the parser cannot make sense of, or too long to be a question, is searched as plain
 words instead; nothing a person types makes parsing fail.
 """
@@ -23,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from whoosh import query as wq
-from whoosh.qparser import OrGroup, QueryParser, plugins
+from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
 
 from indexer.index import SCHEMA, text_analyzer
 from kb import framework
@@ -57,12 +63,15 @@ class Widening:
 
 @dataclass
 class ParsedQuery:
-    query: wq.Query
+    query: wq.Query                             # ranks; matches paragraphs with any of the words
     terms: list[str]                            # positive words and phrases, as typed
     widenings: list[Widening]
     # Analysed words and phrases to mark in a paragraph's text, with what each stands for.
     marks: dict[tuple[str, ...], str] = field(default_factory=dict)
     criteria: list[str] = field(default_factory=list)   # criteria the query names
+    # Matches the paragraphs that hold every word (with the operators as typed); None when
+    # that reading could not be made, and then `query`'s matches are all there is.
+    every: wq.Query | None = None
 
 
 def analyse(text: str) -> tuple[str, ...]:
@@ -79,9 +88,11 @@ def contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
 
 
-@lru_cache(maxsize=1)
-def _parser() -> QueryParser:
-    parser = QueryParser("text", SCHEMA, group=OrGroup)
+@lru_cache(maxsize=2)
+def _parser(every: bool = False) -> QueryParser:
+    """The parser; with `every`, words typed one after another are all required (the
+    ranking query reads them as any of the words, to score each one that is there)."""
+    parser = QueryParser("text", SCHEMA, group=AndGroup if every else OrGroup)
     # Wildcards, ranges and `*:*` cost a lot and nobody types them by intent here;
     # single quotes are apostrophes in names ("O'Neill").
     parser.remove_plugin_class(plugins.WildcardPlugin)
@@ -141,8 +152,21 @@ def parse(text: str) -> ParsedQuery:
     builder = _Builder(text)
     if _is_word_list(parsed):
         query = _with_proximity([builder.rewrite(c) for c in parsed.subqueries], parsed.subqueries)
-        return builder.result(query)
-    return builder.result(builder.rewrite(parsed))
+    else:
+        query = builder.rewrite(parsed)
+    return builder.result(query, _every(text))
+
+
+def _every(text: str) -> wq.Query | None:
+    """The query read with every word required, each widened as for ranking but without
+    the words of its expansions one by one."""
+    try:
+        tree = _parser(every=True).parse(text)
+    except Exception:    # as in parse(): the ranking query stands alone then
+        return None
+    if not _positive_leaves(tree) or len(list(_leaves(tree))) > MAX_TERMS:
+        return None
+    return _Builder(text, presence=True).rewrite(tree)
 
 
 def _is_word_list(q: wq.Query) -> bool:
@@ -163,8 +187,8 @@ def _with_proximity(concepts: list[wq.Query], typed: list[wq.Query]) -> wq.Query
 
 def _plain(text: str) -> ParsedQuery:
     """The query as plain words: the first MAX_TERMS distinct ones, any of them."""
-    builder = _Builder(text)
-    clauses, seen = [], set()
+    builder, presence = _Builder(text), _Builder(text, presence=True)
+    clauses, required, seen = [], [], set()
     for m in re.finditer(r"\w+", text[:MAX_QUERY_CHARS * 5]):
         words = analyse(m.group(0))
         if len(words) != 1 or words[0] in seen:
@@ -173,12 +197,13 @@ def _plain(text: str) -> ParsedQuery:
         term = wq.Term("text", words[0])
         term.startchar, term.endchar = m.start(), m.end()
         clauses.append(builder.rewrite(term))
+        required.append(presence.rewrite(term))
         if len(clauses) == MAX_TERMS:
             break
     if not clauses:
         raise ValueError("There is nothing to search for in that: use words that are not all "
                          "as common as 'the' or 'and'.")
-    return builder.result(wq.Or(clauses))
+    return builder.result(wq.Or(clauses), wq.And(required) if len(required) > 1 else required[0])
 
 
 @lru_cache(maxsize=1)
@@ -224,17 +249,19 @@ def _positive_leaves(q: wq.Query) -> list[wq.Query]:
 
 class _Builder:
     """Rewrites the parsed tree, widening acronyms, and collects the typed terms, the
-    widenings and the marks on the way."""
+    widenings and the marks on the way. With `presence`, an acronym is widened only to
+    what stands for it whole (its expansions and cue phrases), for `ParsedQuery.every`."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, presence: bool = False):
         self.text = text
+        self.presence = presence
         self.terms: list[str] = []
         self.widenings: list[Widening] = []
         self.marks: dict[tuple[str, ...], str] = {}
         self.typed_words: list[str] = []          # analysed positive words, in typed order
         self._negated = 0
 
-    def result(self, query: wq.Query) -> ParsedQuery:
+    def result(self, query: wq.Query, every: wq.Query | None) -> ParsedQuery:
         """The rewritten query, with a bonus for the paragraphs it finds that are tagged
         with the criteria the query names. (Also finding tagged paragraphs without any of
         the words made no measurable difference to ranking, and made totals and facets
@@ -243,7 +270,7 @@ class _Builder:
         if criteria:
             tags = wq.Or([wq.Term("criteria", cid, boost=TAG_BOOST) for cid in criteria])
             query = wq.AndMaybe(query, tags)
-        return ParsedQuery(query, self.terms, self.widenings, self.marks, criteria)
+        return ParsedQuery(query, self.terms, self.widenings, self.marks, criteria, every)
 
     def rewrite(self, q: wq.Query) -> wq.Query:
         if isinstance(q, wq.Not):
@@ -293,7 +320,7 @@ class _Builder:
                     clauses.append(_words(words, q.boost * boost))
                     self.marks.setdefault(words, f"{phrase} ({typed})")
         alone: list[str] = []
-        for phrase in widening.expansions:
+        for phrase in widening.expansions if not self.presence else ():
             words = analyse(phrase)
             if len(words) > 1:
                 alone.extend(w for w in words if w != q.text and w not in alone)
