@@ -115,3 +115,13 @@ def test_double_negation_and_safeguards_stated_as_what_does_not_happen(sentence)
 
 def test_a_negative_impact_is_a_shortfall():
     assert rule_stance("Frequent changes of worker have a negative impact on children.")[0] == "development"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The panel would be strengthened further by a member from health.", "development"),
+    ("Leaders know their strengths, although their weaknesses are not so well understood.", "development"),
+    ("Inspectors saw solid joint working with the police.", "strength"),
+    ("This is a marked reduction in the high staff turnover of two years ago.", "strength"),
+])
+def test_conditional_advice_comparatives_after_not_and_pressures_reduced(sentence, expected):
+    assert rule_stance(sentence)[0] == expected

@@ -125,6 +125,8 @@ def _apply_negation(clause: str, dev: list[_Cue], good: list[_Cue]) -> None:
     ("children are not visited"). A cue holding its own negator ("not always") is
     already a shortfall, and idioms such as "not only" are not negations."""
     blocked = [(m.start(), m.end()) for m in cues.NOT_NEGATION.finditer(clause)]
+    # "not so well", "not as strong": the comparative has already read these.
+    blocked += [(m.start(), m.end()) for m in cues.LESSER.finditer(clause) if m.group(0).startswith("not")]
     dev[:] = [d for d in dev if not any(s <= d.start < e for s, e in blocked)]
     negators = list(cues.NEGATOR.finditer(clause))
     # Two negators within a few words cancel: "not left without food" is care given.

@@ -59,6 +59,7 @@ DEVELOPMENT = (
      r"(needed|required)\b", 3),
     (r"could (be|have been) (better|stronger|improved|more|further)", 3),
     (r"should (be|have|include|consider|ensure)", 2), (r"would benefit from", 3),
+    (r"\bwould (be )?(further |better |more )?(strengthen|improv|enhanc)\w*", 3),
     # An opening imperative is a recommendation or an action: something to improve.
     (r"^(improve|ensure|develop|strengthen|reduce|increase|evaluate|review|consider|continue to|address"
      r"|establish|implement|embed|extend|enhance|monitor|make sure|tackle)\b", 4),
@@ -88,7 +89,7 @@ DEVELOPMENT = (
     # Pressures that stay high.
     (r"(caseloads?|turnover|vacanc(y|ies)|sickness|re[- ]?referral(s| rates?)?|agency staff|numbers?) "
      r"(is|are|remains?|have been|has been|were|was)( still)? (high|higher|increasing|rising|significant)", 3),
-    (r"high (caseloads?|turnover|vacancy|vacancies|numbers of agency)", 3),
+    (r"high (staff |social worker |workforce )?(caseloads?|turnover|vacancy|vacancies|numbers of agency)", 3),
     (r"\b(still|remains?|remained) (relatively |too |very |comparatively )?(low|high|limited|inconsistent"
      r"|variable)\b", 2.5),
 )
@@ -104,7 +105,7 @@ STRENGTH = (
     (r"\banalytical\b", 1.5), (r"child[- ]centred|child[- ]focused|person[- ]centred", 1.5),
     (r"\bpurposeful(ly)?\b", 1.5), (r"\bmeaningful(ly)?\b", 1.5), (r"\bcareful(ly)?\b", 1.5),
     (r"\bsensitive(ly)?\b", 1), (r"\bcreative(ly)?\b", 1.5), (r"\binnovative\b", 1.5),
-    (r"\brigorous(ly)?\b", 1.5), (r"\bsound\b", 1), (r"\bholistic\b", 1), (r"\brealistic\b", 0.8),
+    (r"\brigorous(ly)?\b", 1.5), (r"\bsound\b", 1), (r"\bsolid\b", 1.5), (r"\bholistic\b", 1), (r"\brealistic\b", 0.8),
     (r"\bspecific\b", 0.5), (r"\bup[- ]to[- ]date\b", 1), (r"\bclear(ly|er)?\b", 1),
     (r"\bconsistent(ly)?\b", 1), (r"\bregular(ly)?\b", 1), (r"\bclosely\b", 1), (r"\bfully\b", 0.8),
     (r"\binformed\b", 0.5), (r"\bkey strength", 2), (r"\bstrengths?\b", 0.5),
