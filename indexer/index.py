@@ -41,7 +41,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import PostingPool, SegmentWriter
 
 from kb import framework
-from kb.home import INDEX_DIR
+from kb.home import INDEX_DIR, private_files
 
 if TYPE_CHECKING:
     from kb.ingest import Pending
@@ -522,8 +522,7 @@ class Index:
         holds the index: its work is under way, not lost, and it indexes what it stores."""
         if self._read_pointer() is None:
             return [], []
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / LOCK_FILE, "a") as lock:
+        with private_files(), open(self.root / LOCK_FILE, "a") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -613,6 +612,12 @@ class Index:
     # -- internals -----------------------------------------------------------------------
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
+        # Whatever the index writes is private: it holds the documents' text.
+        with private_files(), self._locked():
+            yield
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / LOCK_FILE, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -820,16 +825,17 @@ def _write_part(gen_dir: Path, rows_of: Callable[[], Iterable[dict]]) -> tuple[o
     """Write the rows of one part of a rebuild into a segment of the index in `gen_dir`,
     without committing it (Index.rebuild_in_parts lists it); returns (the segment, or
     None when the part held nothing to index, paragraphs indexed)."""
-    writer = _Writer(whoosh_index.open_dir(gen_dir), _lk=False, limitmb=BULK_LIMIT_MB)
-    try:
-        count = _add_rows(writer, rows_of())
-        if not count:
+    with private_files():   # a worker process does not share its parent's umask of the moment
+        writer = _Writer(whoosh_index.open_dir(gen_dir), _lk=False, limitmb=BULK_LIMIT_MB)
+        try:
+            count = _add_rows(writer, rows_of())
+            if not count:
+                writer._close_segment()
+                return None, 0
+            return writer._finalize_segment(), count
+        except BaseException:
             writer._close_segment()
-            return None, 0
-        return writer._finalize_segment(), count
-    except BaseException:
-        writer._close_segment()
-        raise
+            raise
 
 
 def _add_rows(writer, rows: Iterable[dict], analysed: dict[tuple, Analysed] | None = None) -> int:

@@ -46,6 +46,11 @@ def short_name(key: str) -> str:
     raise KeyError(key)
 
 
+def type_name(doc_type: str) -> str:
+    """A report type in a few words: 'ILACS inspection', 'focused visit'."""
+    return _TYPE_NAMES.get(doc_type, doc_type)
+
+
 def grade_name(grade: str | None) -> str:
     """'requires improvement to be good' -> 'Requires improvement to be good'."""
     return (grade or "").capitalize()
@@ -239,7 +244,7 @@ def rows(table: GradesTable, link_for=None, readable: bool = False) -> list[list
     `link_for(doc_id)` gives the link column (default: empty); `readable` writes grades and
     report types as words for people rather than as ids."""
     grade = grade_name if readable else (lambda g: g)
-    kind = (lambda t: _TYPE_NAMES.get(t, t)[:1].upper() + _TYPE_NAMES.get(t, t)[1:]) if readable else (lambda t: t)
+    kind = (lambda t: type_name(t)[:1].upper() + type_name(t)[1:]) if readable else (lambda t: t)
     out = []
     for a in table.authorities:
         visit = a.latest_visit

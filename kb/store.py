@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from kb.home import make_private_file
+
 SCHEMA_VERSION = 3
 
 # Each entry moves the schema from version i to i+1; never edit one that has shipped.
@@ -178,6 +180,7 @@ class Correction:
 class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
+        make_private_file(self.path)   # SQLite gives its -wal and -shm files the same mode
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")

@@ -43,7 +43,7 @@ def page():
     table = _sorted(_table(), by, descending)
     keys = grades.keys_held([a.latest for a in table.authorities if a.latest])
     return render_template("grades.html", table=table, keys=keys, by=by, descending=descending,
-                           short_name=grades.short_name, keys_held=grades.keys_held, anchor_of=anchor_of,
+                           short_name=grades.short_name, type_name=grades.type_name, keys_held=grades.keys_held, anchor_of=anchor_of,
                            has_visits=any(a.latest_visit for a in table.authorities),
                            history=[a for a in table.authorities if len(a.inspections) > 1 or a.visits])
 
