@@ -178,3 +178,82 @@ def test_kb_search_says_when_it_falls_back(tmp_path, capsys):
     assert main(["--home", str(home), "search", "foster", "training", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["match"] == "all" and out["total"] == 1 and out["any_total"] == 1
+
+
+# -- the web search page -------------------------------------------------------------------------
+
+INSPECTION = """Inspection of Northshire local authority children's services
+
+Inspection dates: 2 June to 13 June 2024
+
+Judgement\tGrade
+The impact of leaders on social work practice with children and families\tGood
+The experiences and progress of children who need help and protection\tGood
+The experiences and progress of children in care\tGood
+The experiences and progress of care leavers\tGood
+Overall effectiveness\tGood
+
+The experiences and progress of children in care: good
+
+1. Foster carers receive training in therapeutic parenting and know the children well.
+
+2. Unaccompanied children seeking asylum are supported by specialist workers.
+"""
+
+SELF_EVALUATION = """# Northshire children's services self-evaluation 2024-25
+
+## Children in care
+
+Foster carers value the training we offer, and more of them now stay with us.
+"""
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from web.app import create_app
+    application = create_app(tmp_path_factory.mktemp("kb"))
+    application.config["TESTING"] = True
+    state = application.extensions["kb_state"]
+    kb = state.kb()
+    kb.ingest_bytes(INSPECTION.encode(), "northshire-ilacs-2024.txt")
+    kb.ingest_bytes(SELF_EVALUATION.encode(), "northshire-self-evaluation-2024-25.md")
+    yield application.test_client()
+    application.extensions["kb_jobs"].shutdown()
+    state.close()
+
+
+def page(client, query: str) -> str:
+    response = client.get("/search?" + query)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_data(as_text=True)
+
+
+def test_the_page_says_when_it_falls_back_to_any_word(client):
+    html = page(client, "q=asylum+therapeutic")
+    assert "No paragraph holds every word; showing paragraphs with any of them." in html
+    assert "1 paragraph found" not in html and "paragraphs found" in html
+    assert "No paragraph holds every word" not in page(client, "q=foster+training")
+
+
+def test_the_page_counts_paragraphs_with_every_word_and_links_to_any(client):
+    html = page(client, "q=foster+carers+stay")
+    assert "1 paragraph found holding every word" in html
+    assert "match=any" in html and "Show the 2 paragraphs with any of the words" in html
+    anyword = page(client, "q=foster+carers+stay&match=any")
+    assert "2 paragraphs found" in anyword and "Only those with every word" in anyword
+
+
+def test_two_types_on_the_page_mean_either(client):
+    both = page(client, "q=foster+training&type=ilacs-inspection&type=self-evaluation")
+    one = page(client, "q=foster+training&type=self-evaluation")
+    assert "2 paragraphs found" in both and "1 paragraph found" in one
+    # The second value is kept by the form and by the facet links.
+    assert 'name="type" value="self-evaluation" checked' in both
+    assert "type=ilacs-inspection&amp;type=self-evaluation" in both
+
+
+def test_a_bad_value_among_several_is_refused(client):
+    response = client.get("/search?q=foster&type=ilacs-inspection&type=nonsense")
+    assert response.status_code == 400
+    assert "nonsense" in response.get_data(as_text=True)
+    assert client.get("/search?q=foster&match=some").status_code == 400

@@ -13,6 +13,7 @@ from kb.evidence import EvidenceFilter
 MAX_QUERY = 500
 MAX_TEXT = 200
 MAX_PAGE = 10_000
+MAX_VALUES = 50           # values of one filter
 YEAR_RANGE = (1990, 2100)
 
 
@@ -34,6 +35,24 @@ def choice(args: MultiDict, name: str, allowed, label: str) -> str | None:
     if value not in allowed:
         bad(f"'{value}' is not a {label} this knowledge base knows.")
     return value
+
+
+def choices(args: MultiDict, name: str, allowed, label: str) -> tuple[str, ...]:
+    """Every value given for `name` (a filter given twice means either value), blanks and
+    repeats dropped; `allowed` None takes any text."""
+    values: list[str] = []
+    for raw in args.getlist(name):
+        value = raw.strip()
+        if not value or value in values:
+            continue
+        if len(value) > MAX_TEXT:
+            bad(f"The {name} field is too long: keep it under {MAX_TEXT} characters.")
+        if allowed is not None and value not in allowed:
+            bad(f"'{value}' is not a {label} this knowledge base knows.")
+        values.append(value)
+    if len(values) > MAX_VALUES:
+        bad(f"Choose at most {MAX_VALUES} values for {name}.")
+    return tuple(values)
 
 
 def year(args: MultiDict, name: str, label: str) -> int | None:
@@ -58,22 +77,44 @@ def criterion_ids() -> set[str]:
 
 @dataclass
 class Filters:
-    """The filters shared by the browse, search and export pages."""
-    doc_type: str | None = None
-    authority: str | None = None
+    """The filters shared by the browse, search and export pages. A filter given several
+    values means any of them on the search page; the browse pages, which take one, use
+    the first (`doc_type`, `authority`, `stance`)."""
+    doc_types: tuple[str, ...] = ()
+    authorities: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
-    stance: str | None = None
+    stances: tuple[str, ...] = ()
+
+    @property
+    def doc_type(self) -> str | None:
+        return self.doc_types[0] if self.doc_types else None
+
+    @property
+    def authority(self) -> str | None:
+        return self.authorities[0] if self.authorities else None
+
+    @property
+    def stance(self) -> str | None:
+        return self.stances[0] if self.stances else None
 
     def evidence(self) -> EvidenceFilter:
         return EvidenceFilter(stance=self.stance, doc_type=self.doc_type, authority=self.authority,
                               year_from=self.year_from, year_to=self.year_to)
 
-    def query_args(self) -> dict[str, str]:
-        """The filters as URL parameters, for links that keep them."""
-        pairs = {"type": self.doc_type, "authority": self.authority, "from": self.year_from,
-                 "to": self.year_to, "stance": self.stance}
-        return {k: str(v) for k, v in pairs.items() if v not in (None, "")}
+    def query_args(self) -> dict[str, str | tuple[str, ...]]:
+        """The filters as URL parameters, for links that keep them: a filter of several
+        values as a tuple (url_for repeats the parameter)."""
+        pairs = {"type": self.doc_types, "authority": self.authorities, "from": self.year_from,
+                 "to": self.year_to, "stance": self.stances}
+        out: dict[str, str | tuple[str, ...]] = {}
+        for k, v in pairs.items():
+            if isinstance(v, tuple):
+                if v:
+                    out[k] = v[0] if len(v) == 1 else v
+            elif v not in (None, ""):
+                out[k] = str(v)
+        return out
 
     @property
     def active(self) -> bool:
@@ -83,11 +124,11 @@ class Filters:
 def filters(args: MultiDict | None = None) -> Filters:
     args = request.args if args is None else args
     f = Filters(
-        doc_type=choice(args, "type", framework.DOC_TYPE_IDS, "document type"),
-        authority=text(args, "authority") or None,
+        doc_types=choices(args, "type", framework.DOC_TYPE_IDS, "document type"),
+        authorities=choices(args, "authority", None, "authority"),
         year_from=year(args, "from", "'from'"),
         year_to=year(args, "to", "'to'"),
-        stance=choice(args, "stance", framework.STANCE_IDS, "stance"),
+        stances=choices(args, "stance", framework.STANCE_IDS, "stance"),
     )
     if f.year_from and f.year_to and f.year_from > f.year_to:
         bad(f"The 'from' year ({f.year_from}) is after the 'to' year ({f.year_to}).")
