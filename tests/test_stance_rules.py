@@ -125,3 +125,13 @@ def test_a_negative_impact_is_a_shortfall():
 ])
 def test_conditional_advice_comparatives_after_not_and_pressures_reduced(sentence, expected):
     assert rule_stance(sentence)[0] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "These include visits from health, housing and education staff.",
+    "This includes specific risks, such as going missing and exploitation.",
+    "A new head of service has taken up post after the previous one retired.",
+    "The service was supporting 14 young people at the point of inspection.",
+])
+def test_enumerations_appointments_and_the_point_of_inspection_are_context(sentence):
+    assert rule_stance(sentence)[0] == "context"

@@ -232,8 +232,9 @@ class _Reading:
 
     @property
     def unweighed(self) -> bool:
-        """Not one evaluative cue on either side."""
-        return not (self.main.development or self.main.strength or self.rest.development or self.rest.strength)
+        """No shortfall cue and no more than a faint strength word ("specific", "includes")."""
+        return (not (self.main.development or self.rest.development)
+                and self.main.strength + self.rest.strength < cues.FAINT_STRENGTH)
 
 
 def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
@@ -271,6 +272,9 @@ def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
     if contrast and not opening and cues.CONCESSIVE_MIDDLE.match(contrast) and "development" in (
             rest.polarity, main.polarity):
         return reading("development", found)
+    if structural and not (rest.development or main.development) and (
+            rest.strength + main.strength < cues.FAINT_STRENGTH):
+        return reading("context", found + described)
     if main.polarity:
         return reading(main.polarity, found)
     if contrast and (rest.polarity or cues.HEDGE.search(verdict) or not before):

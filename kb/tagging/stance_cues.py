@@ -217,12 +217,14 @@ DESCRIPTION = (
     r"|eight|nine|ten|eleven|twelve|several)\b",
     r"\binspectors? (met|spoke|looked|reviewed|considered|visited|sampled|observed|tracked|saw|evaluated"
     r"|were told)",
-    r"\bthis (inspection|visit)\b", r"\bat the time of\b", r"\bprevious inspection\b", r"\blast inspection\b",
+    r"\bthis (inspection|visit)\b", r"\bat the (time|point) of\b", r"\bprevious inspection\b", r"\blast inspection\b",
     r"\bconsists? of\b", r"\bcompris(es|ed)\b", r"\bawaiting\b",
+    # An enumeration of what came before: "These include ...", "This incorporates ...".
+    r"^(this|these|they|it|which) (also )?(include[sd]?|incorporate[sd]?|comprise[sd]?|cover(s|ed)?)\b",
     r"\b(is|are) (also |now |jointly )?responsible for\b", r"\b(is|are) (a |the )?members? of\b",
     r"\b(has|have) been (re(written|structured|organised|designed|named|located|launched)|introduced|appointed"
     r"|created|established|merged|commissioned|launched|set up)\b",
-    r"\b(took|take|takes) up (post|office|the post|the role)\b", r"\b(reports|report) (directly )?to the\b",
+    r"\b(took|take|takes|taken|taking) up (post|office|the post|the role)\b", r"\b(reports|report) (directly )?to the\b",
     r"\b(is|are) being (sought|developed|explored|considered|recruited|reviewed|established|introduced"
     r"|planned|built)",
     r"\bwill\b", r"\bplans? to\b", r"\b(is|are) planned\b", r"\bwe (will|aim|intend|plan)\b",
@@ -236,6 +238,8 @@ CONTEXT = DESCRIPTION + (r"\b\d+(\.\d+)?\s?(%|per ?cent)", r"\bper 10,?000\b")
 NUMBER = re.compile(r"\b\d[\d,.]*\b")
 STATISTICS_MIN_NUMBERS = 3
 STRONG_CUE = 3
+# Strength cues weighing less than this in all leave a description a description.
+FAINT_STRENGTH = 1.0
 # Figures that describe rather than judge: a percentage, a rate, a count in the hundreds
 # (an age such as "16" or "aged 21" is not one).
 FIGURE = re.compile(r"\d\s?%|\bper ?cent\b|\bper 10,?000\b|\b\d{1,3}(,\d{3})+\b|\b(?!(19|20)\d\d\b)\d{3,}\b")
