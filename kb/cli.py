@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     s = cmd("show", cmd_show, "print a document as paragraphs with section, page and number")
     s.add_argument("doc")
     s.add_argument("--json", action="store_true")
+    s = cmd("doc", cmd_doc, "print a document's details and their history, or correct them")
+    s.add_argument("doc")
+    s.add_argument("--authority", help="the local authority the document is about")
+    s.add_argument("--type", dest="doc_type", metavar="TYPE", help="a document type id (`kb framework` lists them)")
+    s.add_argument("--date", metavar="YYYY-MM-DD")
+    s.add_argument("--title")
+    s.add_argument("--who", default=None, help="who is correcting (default: your user name)")
+    s.add_argument("--json", action="store_true")
     s = cmd("remove", cmd_remove, "remove a document")
     s.add_argument("doc")
     cmd("reindex", cmd_reindex, "rebuild the search index from the database")
@@ -63,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = cmd("export", cmd_export, "write one record per paragraph")
     s.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     s.add_argument("--out", help="file to write (default: standard output)")
+    s.add_argument("--all", action="store_true", help="include documents that are copies of another (default: once)")
     s = cmd("grades", cmd_grades, "inspection grades per authority: latest, earlier and the change")
     fmt = s.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true", help="one row per inspection, as CSV")
@@ -168,6 +177,8 @@ def cmd_ingest(args) -> int:
         print(f"  {doc_id}: {d['doc_type']}, {d['authority'] or 'authority unknown'}, {d['date'] or 'undated'}, {d['pages'] or '-'} pages")
     for path, reason in report.skipped:
         print(f"  skipped {path}: {reason}", file=sys.stderr)
+    for c in report.copies:
+        print(f"  {c.copy} looks like a copy of {c.original}: kept once in lists and exports")
     for path, reason in report.failed:
         print(f"  FAILED {path}: {reason}", file=sys.stderr)
     return 1 if report.failed else 0
@@ -202,12 +213,14 @@ def cmd_docs(args) -> int:
               f"{d['pages'] or '-'} pages · {d['paragraphs']} paragraphs · {d['source']}")
         if grades:
             print(f"    grades: {grades}")
+        if d["duplicate_of"]:
+            print(f"    copy of {d['duplicate_of']}: kept once in lists, search and exports")
     return 0
 
 
 def doc_summary(d: dict) -> dict:
     return {k: d.get(k) for k in ("doc_id", "title", "source", "doc_type", "authority", "date", "period",
-                                  "pages", "paragraphs", "grades")}
+                                  "pages", "paragraphs", "grades", "duplicate_of")}
 
 
 def cmd_show(args) -> int:
@@ -230,6 +243,42 @@ def cmd_show(args) -> int:
         marker = " (boilerplate)" if p["boilerplate"] else ""
         print(f"\n[{p['paragraph_id']}] {where} {num} {p['kind']} {tags}{marker}".rstrip())
         print(textwrap.indent(p["text"], "    "))
+    return 0
+
+
+def cmd_doc(args) -> int:
+    from kb.doc_details import DetailError
+    kb = open_kb(args)
+    doc = find_doc(kb, args.doc)
+    wanted = {"authority": args.authority, "doc_type": args.doc_type, "date": args.date, "title": args.title}
+    if any(v is not None for v in wanted.values()):
+        who = args.who or getpass.getuser()
+        try:
+            done = kb.correct_document(doc["doc_id"], wanted, who)
+        except DetailError as e:
+            raise UserError(str(e)) from None
+        for field, old, new in done:
+            print(f"{doc['doc_id']}: {field} {old or '-'} -> {new} (corrected by {who})")
+        if not done:
+            print(f"{doc['doc_id']}: no change, the details are already so")
+        doc = kb.store.document(doc["doc_id"])
+        if not args.json:
+            return 0
+    set_by = kb.store.document_corrections(doc["doc_id"])
+    history = kb.store.document_history(doc["doc_id"])
+    if args.json:
+        print(json.dumps({"document": doc_summary(doc), "corrected": set_by, "history": history},
+                         indent=1, ensure_ascii=False))
+        return 0
+    print(f"{doc['doc_id']}  ({doc['source']})")
+    for field, label in (("title", "title"), ("doc_type", "type"), ("authority", "authority"), ("date", "date")):
+        who = f"  (set by {set_by[field]['who']}, {set_by[field]['at']})" if field in set_by else ""
+        print(f"  {label:<10} {doc[field] or '-'}{who}")
+    if doc["duplicate_of"]:
+        print(f"  copy of {doc['duplicate_of']}: kept once in lists, search and exports")
+    print("history:" if history else "no changes: the details are as read from the file")
+    for h in history:
+        print(f"  {h['at']}  {h['who']}  {h['field']}: {h['old'] or '-'} -> {h['new']}")
     return 0
 
 
@@ -281,7 +330,7 @@ def cmd_export(args) -> int:
     kb = open_kb(args)
     out = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
     try:
-        records = (export_record(p) for p in kb.store.paragraphs(include_boilerplate=False))
+        records = (export_record(p) for p in kb.store.paragraphs(include_boilerplate=False, copies=args.all))
         if args.format == "jsonl":
             for r in records:
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -112,6 +112,8 @@ def gather(rows: Iterable[dict], target: str, f: EvidenceFilter | None = None) -
     for p in rows:
         if p.get("boilerplate") or not p.get("stance") or not matches(p, f):
             continue
+        if p.get("duplicate_of"):     # a copy of a document held: its evidence is the original's
+            continue
         # Committee papers repeat a report's words in the presentation that follows it:
         # the same wording twice in one document is one piece of evidence.
         wording = (p["doc_id"], p.get("fingerprint") or p["text"])

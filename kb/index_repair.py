@@ -11,11 +11,12 @@ from kb.store import Store
 
 
 def indexable_counts(store: Store) -> dict[str, int]:
-    """doc_id -> the paragraphs of it the index should hold (indexer.index.indexable)."""
+    """doc_id -> the paragraphs of it the index should hold (indexer.index.indexable); a
+    copy of another document is not indexed (kb.duplicates)."""
     return {r[0]: r[1] for r in store.db.execute(
         "SELECT d.doc_id, COUNT(p.paragraph_id) FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.doc_id"
         " AND NOT p.boilerplate AND length(trim(p.text, ' ' || char(9, 10, 11, 12, 13))) > 0"
-        " GROUP BY d.doc_id")}
+        " WHERE d.duplicate_of IS NULL GROUP BY d.doc_id")}
 
 
 def repair_index(store: Store, index: Index, notice: Callable[[str], None] | None = None) -> tuple[list[str], list[str]]:
@@ -24,7 +25,7 @@ def repair_index(store: Store, index: Index, notice: Callable[[str], None] | Non
     process writes the index (its ingest indexes what it stores)."""
     def rows_of(doc_ids: list[str]):
         for doc_id in doc_ids:
-            yield from store.paragraphs(doc_id, include_boilerplate=False)
+            yield from store.paragraphs(doc_id, include_boilerplate=False, copies=False)
 
     done = index.repair(lambda: indexable_counts(store), rows_of)
     if done is None:

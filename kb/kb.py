@@ -16,6 +16,8 @@ from kb.ingest import Pending, Prepared, Workers, prepare, tag_dict
 from indexer.readers import SUPPORTED, load_file
 from kb.home import DB_NAME, resolve_home
 from kb.index_repair import repair_index
+from kb.doc_details import checked_changes
+from kb.duplicates import Copy, find_copy
 from kb.store import Correction, Store, content_hash
 from kb.tagging import tag
 from kb.tagging.stance_model import load_model
@@ -36,6 +38,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    copies: list[Copy] = field(default_factory=list)             # found among the documents stored
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): links and special files in folders
 
     @property
@@ -89,7 +92,12 @@ class KnowledgeBase:
                     continue
                 getattr(report, outcome).append(doc_id)
                 if prepared:
-                    index_document(doc_id, prepared.analysed)
+                    copy = self._settle_copy(doc_id)
+                    index_document(doc_id, prepared.analysed)    # a copy is left out
+                    if copy:
+                        report.copies.append(copy)
+                        if copy.copy != doc_id:      # the one held before is now the copy
+                            index_document(copy.copy)
             if progress:
                 progress(len(files), len(files), "")
         return report
@@ -98,8 +106,17 @@ class KnowledgeBase:
         """Ingest one uploaded file; returns (outcome, doc_id). Raises ReadError."""
         outcome, doc_id, prepared = self._store_loaded(_Loaded(data, name, None, self.stance_model), force)
         if prepared:
-            self.index.add_documents([doc_id], self._rows([doc_id]), prepared.analysed)
+            copy = self._settle_copy(doc_id)
+            touched = [doc_id] + ([copy.copy] if copy and copy.copy != doc_id else [])
+            self.index.add_documents(touched, self._rows(touched), prepared.analysed)
         return outcome, doc_id
+
+    def _settle_copy(self, doc_id: str) -> Copy | None:
+        """Whether a just-stored document is a copy of one held (or the reverse), on record."""
+        copy = find_copy(self.store, doc_id)
+        if copy:
+            self.store.set_copy(copy.copy, copy.original)
+        return copy
 
     def _read_ahead(self, files: list[Path], force: bool,
                     workers: Workers) -> Iterator[tuple[Path, _Loaded | ReadError]]:
@@ -130,14 +147,49 @@ class KnowledgeBase:
         doc_id = earlier["doc_id"] if earlier else self.store.new_doc_id(Path(loaded.name).stem)
         self.store.save_document(_doc_record(doc_id, prepared, loaded.digest),
                                  prepared.paragraphs, prepared.tags)
+        if self.store.document(doc_id)["doc_type"] != prepared.meta.doc_type:
+            self._retag_document(doc_id)     # a person's type tells how to read it
         return ("replaced" if earlier else "added"), doc_id, prepared
 
     # -- other changes ----------------------------------------------------------------
     def remove(self, doc_id: str) -> bool:
+        """Remove a document; a copy of it, if one is held, then stands in its place."""
         removed = self.store.remove_document(doc_id)
         if removed:
-            self.index.remove_document(doc_id)
+            standing = self.store.release_copies(doc_id)
+            if standing:
+                self.index.add_documents([doc_id, standing], self._rows([standing]))
+            else:
+                self.index.remove_document(doc_id)
         return removed
+
+    def correct_document(self, doc_id: str, wanted: dict[str, str | None], who: str,
+                         form: bool = False) -> list[tuple]:
+        """A person's values for a document's details (field -> typed value, None: not
+        given; `form`: see kb.doc_details.checked_changes): checked (raises DetailError),
+        recorded with who and when, and the document's paragraphs indexed again with
+        them; returns (field, old, new) for each change."""
+        doc = self.store.document(doc_id)
+        if doc is None:
+            raise KeyError(doc_id)
+        changes = checked_changes(wanted, doc, form)
+        if not changes:
+            return []
+        done = self.store.correct_document(doc_id, changes, who)
+        if "doc_type" in changes:
+            self._retag_document(doc_id)
+        self.index.add_document(doc_id, self._rows([doc_id]))
+        return done
+
+    def _retag_document(self, doc_id: str) -> int:
+        model = load_model(Path(self.stance_model)) if self.stance_model else None
+        return self._retag_with(self.store.document(doc_id), model)
+
+    def _retag_with(self, doc: dict, model) -> int:
+        tags = [(p["paragraph_id"], tag_dict(tag(p["text"], section=p["section"], doc_type=doc["doc_type"],
+                                                 kind=p["kind"], stance_model=model)))
+                for p in self.store.paragraphs(doc["doc_id"])]
+        return self.store.retag_document(doc["doc_id"], tags)
 
     def correct(self, paragraph_id: str, correction: Correction, who: str) -> dict:
         para = self.store.correct(paragraph_id, correction, who)
@@ -150,7 +202,7 @@ class KnowledgeBase:
         sizes = self.store.paragraph_counts()
         with Workers(len(sizes)) as workers:
             if not workers.count:
-                return self.index.rebuild(self.store.paragraphs(include_boilerplate=False))
+                return self.index.rebuild(self.store.paragraphs(include_boilerplate=False, copies=False))
             parts = [partial(_rows_of_documents, self.store.path, doc_ids)
                      for doc_ids in _shares(sizes, workers.count)]
             return self.index.rebuild_in_parts(parts, workers.submit)
@@ -190,18 +242,15 @@ class KnowledgeBase:
         people's corrections still winning, then rebuild the index; returns how many
         paragraphs' automatic tags changed (each change is in their history)."""
         model = load_model(Path(self.stance_model)) if self.stance_model else None
-        changed = 0
-        for doc in self.store.documents():
-            tags = [(p["paragraph_id"], tag_dict(tag(p["text"], section=p["section"], doc_type=doc["doc_type"],
-                                                     kind=p["kind"], stance_model=model)))
-                    for p in self.store.paragraphs(doc["doc_id"])]
-            changed += self.store.retag_document(doc["doc_id"], tags)
+        changed = sum(self._retag_with(doc, model) for doc in self.store.documents())
         self.reindex()
         return changed
 
     def _rows(self, doc_ids: list[str]):
+        """The indexable paragraphs of these documents; a copy has none (it is indexed once,
+        as its original)."""
         for doc_id in doc_ids:
-            yield from self.store.paragraphs(doc_id, include_boilerplate=False)
+            yield from self.store.paragraphs(doc_id, include_boilerplate=False, copies=False)
 
 
 def _shares(sizes: list[tuple[str, int]], n: int) -> list[list[str]]:
@@ -224,7 +273,7 @@ def _rows_of_documents(db_path: Path, doc_ids: list[str]) -> Iterator[dict]:
     store = Store(db_path)
     try:
         for doc_id in doc_ids:
-            yield from store.paragraphs(doc_id, include_boilerplate=False)
+            yield from store.paragraphs(doc_id, include_boilerplate=False, copies=False)
     finally:
         store.close()
 

@@ -153,6 +153,7 @@ _MIGRATIONS = [
 ]
 
 _TAG_FIELDS = ("judgement", "criteria", "stance")
+_DETAIL_FIELDS = ("authority", "doc_type", "date", "title")   # kb.doc_details checks the values
 
 
 def now() -> str:
@@ -268,6 +269,7 @@ class Store:
                 "SELECT p.fingerprint, t.judgement, t.criteria, t.stance FROM paragraphs p"
                 " JOIN tags t ON t.paragraph_id = p.paragraph_id WHERE p.doc_id = ? AND t.source = 'auto'",
                 (doc["doc_id"],))}
+            replacing = db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc["doc_id"],)).fetchone()
             db.execute("DELETE FROM documents WHERE doc_id = ?", (doc["doc_id"],))
             db.execute(
                 "INSERT INTO documents (doc_id, title, source, path, content_hash, format, doc_type,"
@@ -293,6 +295,7 @@ class Store:
                 if fp in before:
                     self._log_tagger_change(pid, doc["doc_id"], fp, before[fp], t)
             self._apply_corrections(doc["doc_id"])
+            self._apply_document_corrections(doc["doc_id"], doc["content_hash"], bool(replacing))
 
     def retag_document(self, doc_id: str, tags: list[tuple[str, dict]]) -> int:
         """Replace a document's automatic tags ((paragraph_id, tags) pairs) in one
@@ -351,10 +354,12 @@ class Store:
     _PARA_SQL = (
         "SELECT p.*, t.judgement, t.judgements, t.criteria, t.stance, t.sentences, t.confidence,"
         " t.explanation, t.source AS tag_source, d.title, d.doc_type, d.authority, d.date, d.source,"
-        " d.period FROM paragraphs p JOIN documents d ON d.doc_id = p.doc_id"
+        " d.period, d.duplicate_of FROM paragraphs p JOIN documents d ON d.doc_id = p.doc_id"
         " LEFT JOIN tags t ON t.paragraph_id = p.paragraph_id")
 
-    def paragraphs(self, doc_id: str | None = None, include_boilerplate: bool = True) -> Iterator[dict]:
+    def paragraphs(self, doc_id: str | None = None, include_boilerplate: bool = True,
+                   copies: bool = True) -> Iterator[dict]:
+        """`copies`: whether paragraphs of documents that are copies of another are read."""
         sql, args = self._PARA_SQL, []
         where = []
         if doc_id is not None:
@@ -362,6 +367,8 @@ class Store:
             args.append(doc_id)
         if not include_boilerplate:
             where.append("NOT p.boilerplate")
+        if not copies:
+            where.append("d.duplicate_of IS NULL")
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY d.doc_id, p.seq"
@@ -465,12 +472,103 @@ class Store:
                  "old": json.loads(r["old"]) if r["old"] else None,
                  "new": json.loads(r["new"]) if r["new"] else None} for r in rows]
 
+    # -- document details -------------------------------------------------------------
+    def correct_document(self, doc_id: str, changes: dict[str, str], who: str) -> list[tuple[str, object, str]]:
+        """Record a person's values for a document's details (field -> checked value, see
+        kb.doc_details); returns the (field, old, new) that changed. They win over what
+        was read from the file, on re-ingest too."""
+        doc = self.document(doc_id)
+        if doc is None:
+            raise KeyError(doc_id)
+        at = now()
+        done = []
+        with self.transaction() as db:
+            for field, value in changes.items():
+                if field not in _DETAIL_FIELDS:
+                    raise ValueError(field)
+                db.execute("INSERT OR REPLACE INTO document_corrections (doc_id, content_hash, field, value, who, at)"
+                           " VALUES (?,?,?,?,?,?)", (doc_id, doc["content_hash"], field, value, who, at))
+                if doc[field] != value:
+                    db.execute("INSERT INTO document_history (doc_id, content_hash, at, who, field, old, new)"
+                               " VALUES (?,?,?,?,?,?,?)", (doc_id, doc["content_hash"], at, who, field,
+                                                           doc[field], value))
+                    done.append((field, doc[field], value))
+            self._apply_document_corrections(doc_id, doc["content_hash"], True)
+        return done
+
+    def _apply_document_corrections(self, doc_id: str, digest: str, replacing: bool) -> None:
+        """Give a just-stored document the details people set: those set on the same
+        bytes, and, when it replaces a document of the same doc_id, those set on that.
+        They are then held under this doc_id and these bytes. The caller holds the transaction."""
+        sql = "SELECT * FROM document_corrections WHERE content_hash = ?"
+        args = [digest]
+        if replacing:
+            sql += " OR doc_id = ?"
+            args.append(doc_id)
+        latest: dict[str, sqlite3.Row] = {}
+        for row in self.db.execute(sql + " ORDER BY at", args).fetchall():
+            latest[row["field"]] = row
+        if not latest:
+            return
+        self.db.execute(sql.replace("SELECT *", "DELETE"), args)
+        for field, row in latest.items():
+            if field not in _DETAIL_FIELDS:
+                continue
+            self.db.execute("INSERT OR REPLACE INTO document_corrections (doc_id, content_hash, field, value, who, at)"
+                            " VALUES (?,?,?,?,?,?)", (doc_id, digest, field, row["value"], row["who"], row["at"]))
+            self.db.execute(f"UPDATE documents SET {field} = ? WHERE doc_id = ?", (row["value"], doc_id))
+        self.db.execute("UPDATE document_history SET doc_id = ?, content_hash = ? WHERE content_hash = ?"
+                        + (" OR doc_id = ?" if replacing else ""), (doc_id, digest, *args))
+
+    def document_corrections(self, doc_id: str) -> dict[str, dict]:
+        """field -> {"value", "who", "at"} for each detail of the document a person set."""
+        return {r["field"]: {"value": r["value"], "who": r["who"], "at": r["at"]} for r in self.db.execute(
+            "SELECT field, value, who, at FROM document_corrections WHERE doc_id = ?", (doc_id,))}
+
+    def document_history(self, doc_id: str) -> list[dict]:
+        return [dict(r) for r in self.db.execute(
+            "SELECT at, who, field, old, new FROM document_history WHERE doc_id = ? ORDER BY id", (doc_id,))]
+
+    # -- copies -----------------------------------------------------------------------
+    def sharing_paragraphs(self, doc_id: str, limit: int = 3) -> list[tuple[str, int]]:
+        """(doc_id, paragraphs of the same wording) of the documents that are not copies
+        and share most paragraphs with this one, most first."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT o.doc_id, COUNT(DISTINCT o.fingerprint) AS shared FROM paragraphs p"
+            " JOIN paragraphs o ON o.fingerprint = p.fingerprint AND o.doc_id != p.doc_id"
+            " JOIN documents d ON d.doc_id = o.doc_id"
+            " WHERE p.doc_id = ? AND NOT p.boilerplate AND NOT o.boilerplate AND d.duplicate_of IS NULL"
+            " GROUP BY o.doc_id ORDER BY shared DESC, o.doc_id LIMIT ?", (doc_id, limit))]
+
+    def set_copy(self, doc_id: str, original: str | None) -> None:
+        """Mark a document a copy of `original` (None: no copy); its own copies follow it."""
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET duplicate_of = ? WHERE doc_id = ?", (original, doc_id))
+            if original:
+                db.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (original, doc_id))
+
+    def copies_of(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT doc_id FROM documents WHERE duplicate_of = ? ORDER BY ingested_at, doc_id", (doc_id,))]
+
+    def release_copies(self, doc_id: str) -> str | None:
+        """When a document has gone, its earliest copy stands in for it (the others become
+        copies of that one); returns the copy that now stands, if any."""
+        copies = self.copies_of(doc_id)
+        if not copies:
+            return None
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET duplicate_of = NULL WHERE doc_id = ?", (copies[0],))
+            db.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (copies[0], doc_id))
+        return copies[0]
+
     # -- aggregates -----------------------------------------------------------------
     def paragraph_counts(self) -> list[tuple[str, int]]:
-        """(doc_id, indexable paragraphs) of every document, in doc_id order."""
+        """(doc_id, indexable paragraphs) of every document that is not a copy, in doc_id order."""
         return [(r[0], r[1]) for r in self.db.execute(
             "SELECT d.doc_id, COUNT(p.paragraph_id) FROM documents d LEFT JOIN paragraphs p "
-            "ON p.doc_id = d.doc_id AND NOT p.boilerplate GROUP BY d.doc_id ORDER BY d.doc_id")]
+            "ON p.doc_id = d.doc_id AND NOT p.boilerplate WHERE d.duplicate_of IS NULL"
+            " GROUP BY d.doc_id ORDER BY d.doc_id")]
 
     def counts(self) -> dict:
         docs = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

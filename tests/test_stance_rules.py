@@ -135,3 +135,13 @@ def test_conditional_advice_comparatives_after_not_and_pressures_reduced(sentenc
 ])
 def test_enumerations_appointments_and_the_point_of_inspection_are_context(sentence):
     assert rule_stance(sentence)[0] == "context"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Enable care leavers to shape the offer they receive.", "development"),
+    ("The partnership accepts that further work is needed before the new model is used everywhere.", "development"),
+    ("Clearer recording would ensure that children can later understand the decisions made.", "development"),
+    ("Reviews are now timely, an area that had been of concern at the last visit.", "strength"),
+])
+def test_recommendations_needs_stated_and_concerns_now_past(sentence, expected):
+    assert rule_stance(sentence)[0] == expected

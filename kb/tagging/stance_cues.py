@@ -59,10 +59,14 @@ DEVELOPMENT = (
      r"(needed|required)\b", 3),
     (r"could (be|have been) (better|stronger|improved|more|further)", 3),
     (r"should (be|have|include|consider|ensure)", 2), (r"would benefit from", 3),
-    (r"\bwould (be )?(further |better |more )?(strengthen|improv|enhanc)\w*", 3),
+    (r"\bwould (be )?(further |better |more )?(strengthen|improv|enhanc|ensure|enable)\w*", 3),
     # An opening imperative is a recommendation or an action: something to improve.
     (r"^(improve|ensure|develop|strengthen|reduce|increase|evaluate|review|consider|continue to|address"
-     r"|establish|implement|embed|extend|enhance|monitor|make sure|tackle)\b", 4),
+     r"|establish|implement|embed|extend|enhance|monitor|make sure|tackle|enable|raise|secure|provide|put in place"
+     r"|undertake|promote|prioritise|clarify|agree|set out)\b", 4),
+    # Work still to do, stated as a need.
+    (r"\b(further|more|significant|additional) (development|work|improvement|progress) (is|are|was) (still )?"
+     r"(necessary|needed|required)\b", 3),
     # Difficulty, struggle, things getting worse.
     (r"\bdifficult(y|ies)?\b", 1), (r"\bdifficult(y|ies)? (in|to)\b", 2.5),
     (r"\b(makes?|made|making|find|found) it (more |very |particularly )?difficult", 3),
@@ -75,7 +79,7 @@ DEVELOPMENT = (
     (r"\bchallenges (remain|persist|in|with|to|around|for)\b|\bchallenge (remains|persists)\b", 2),
     (r"\bconcerns? (remain|persist)", 3),
     (r"\b(is|are|was|were|remains?|particularly|very|most|more|deeply) concerning\b|\bconcerning (trend|picture"
-     r"|practice|levels?|rise|increase|decline)", 2), (r"\bof concern\b", 2), (r"\bfail(s|ed|ing|ure|ures)?\b", 3),
+     r"|practice|levels?|rise|increase|decline)", 2), (r"(?<!had been )(?<!has been )\bof concern\b", 2), (r"\bfail(s|ed|ing|ure|ures)?\b", 3),
     (r"\bdeclin(e|es|ed|ing)\b", 2.5), (r"deteriorat", 3), (r"\bworse(ned|ning)?\b", 2.5),
     (r"exacerbat", 2.5), (r"\bhinder", 2.5), (r"\bimpede", 2.5),
     (r"\b(deter(red|s)?|undermin(e|es|ed|ing)|hamper(s|ed|ing)?|compromis(e|es|ed|ing))\b", 2.5),
