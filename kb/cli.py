@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from kb import framework
+from kb.accounts_cli import record_command, register as register_accounts
 from kb.assistant.cli import register as register_assistant
 
 EXPORT_FIELDS = ["doc_id", "title", "doc_type", "authority", "date", "paragraph_id", "page", "number",
@@ -27,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return args.func(args) or 0
+        status = args.func(args) or 0
+        record_command(args, status)
+        return status
     except UserError as e:
         print(f"kb: {e}", file=sys.stderr)
         return 2
@@ -107,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = cmd("framework", cmd_framework, "list judgement, criterion, stance and document type ids")
     s.add_argument("--json", action="store_true")
     register_assistant(sub)
+    register_accounts(sub)
     s = cmd("serve", cmd_serve, "start the web app")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=positive_int, default=5000)

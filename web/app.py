@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from web import formatting, security
+from web import access, formatting, security
 from web.jobs import UploadJobs
 from web.routes.upload import wants_json
 from web.state import AppState
@@ -32,6 +32,7 @@ def create_app(home: str | Path | None = None, *, max_upload_bytes: int = MAX_UP
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     security.install(app)
+    access.install(app)
     formatting.install(app)
     _register_pages(app)
     _register_errors(app)
@@ -42,13 +43,13 @@ NAV_ITEMS = (("browse.home", "home", "Dashboard"), ("search.page", "search", "Se
              ("assistant.ask_page", "ask", "Ask"), ("assistant.pack_page", "pack", "Evidence pack"),
              ("assistant.compare_page", "compare", "Compare"), ("browse.documents", "documents", "Documents"),
              ("grades.page", "grades", "Grades"),
-             ("upload.form", "upload", "Add a document"))
+             ("upload.form", "upload", "Add a document"), ("audit.page", "audit", "Audit log"))
 
 
 def _register_pages(app: Flask) -> None:
-    from web.routes import assistant, browse, documents, exports, search, tags, upload
+    from web.routes import assistant, audit, auth, browse, documents, exports, search, tags, upload
     from web.routes import grades
-    for module in (browse, search, documents, tags, upload, exports, assistant):
+    for module in (browse, search, documents, tags, upload, exports, assistant, auth, audit):
         app.register_blueprint(module.bp)
     app.register_blueprint(grades.bp)
 

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 
 from kb import framework
 from kb.assistant import THEMES, ask, compare, pack
-from web import params
+from web import access, params
 from web.routes.exports import download
 from web.state import Snapshot, current
 
@@ -86,6 +86,7 @@ def pack_download(fmt: str):
     except ValueError as e:
         params.bad(str(e))
     body = built.to_markdown().encode("utf-8") if fmt == "md" else built.to_docx()
+    access.record("pack", f"{built.theme.id} as {fmt}" + (f", {_authority()}" if _authority() else ""))
     return download(body, f"evidence-pack-{built.theme.id}.{fmt}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from markupsafe import Markup
 
+from web import access
 from web.similar import similar_paragraphs
 from web.state import current, or_404
 
@@ -62,5 +63,6 @@ def remove(doc_id: str):
     with state.writing() as change:
         kb.remove(doc_id)
         change.doc_ids.add(doc_id)
+    access.record("remove", f"{doc_id} ({doc['source']})")
     flash(f"Removed {doc['title']}. People's corrections to it are kept in case it is added again.")
     return redirect(url_for("browse.documents"), 303)

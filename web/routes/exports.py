@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, request, url_for
 
 from kb import framework
 from kb.evidence import evidence_by_id, parse_target
-from web import exports, params
+from web import access, exports, params
 from web.routes.search import SearchRequest
 from web.state import current
 
@@ -52,6 +52,7 @@ def evidence(fmt: str):
     snap = current().snapshot()
     groups = [snap.criterion(cid, f.evidence())] if cid else snap.groups(jid, f.evidence())
     rows = exports.evidence_rows(groups)
+    access.record("export", f"evidence {target} as {fmt}, {len(rows)} items; {_filters_line(f.query_args())}")
     if fmt == "csv":
         return download(exports.to_csv(rows, _link), _dated(f"evidence-{target}", fmt))
     title = "Evidence: " + (framework.criterion(cid).title if cid else framework.judgement(jid).short)
@@ -73,6 +74,7 @@ def search(fmt: str):
     except ValueError as e:
         params.bad(str(e))
     items = evidence_by_id(kb.store, [h.paragraph_id for h in result.hits])
+    access.record("export", f"search {req.q!r} as {fmt}, {len(items)} items")
     if fmt == "csv":
         return download(exports.to_csv(exports.hit_rows(items), _link), _dated("search", fmt))
     shown = result.did_you_mean if result.corrected else req.q

@@ -1,31 +1,21 @@
 """People checking the tagger: the review screen after an upload, and the form that accepts
-or changes one paragraph's judgement, criteria and stance. Every save records who and when;
+or changes one paragraph's judgement, criteria and stance. Every save records who (the
+signed-in account, web/access.py) and when, in the paragraph's history and the audit log;
 accepting records a confirmation (a correction that keeps the tagger's values)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from kb import framework
 from kb.store import Correction
-from web import params
+from web import access, params
 from web.state import current, or_404
 
 bp = Blueprint("tags", __name__)
 
 REVIEW_PAGE_SIZE = 20
-MAX_NAME = 80
 MAX_NOTE = 500
 ACCEPTED_NOTE = "Accepted as tagged"
-
-
-def _who(form) -> str:
-    who = (form.get("who") or "").strip()
-    if not who:
-        params.bad("Enter your name, so that the change records who made it.")
-    if len(who) > MAX_NAME:
-        params.bad(f"Your name is too long: keep it under {MAX_NAME} characters.")
-    session["who"] = who
-    return who
 
 
 def _note(form) -> str | None:
@@ -63,7 +53,7 @@ def correct(pid: str):
     kb = state.kb()
     para = or_404(kb.store.paragraph(pid))
     form = request.form
-    who, note = _who(form), _note(form)
+    who, note = access.who(), _note(form)
     action = form.get("action")
     if action == "accept":
         correction = accepted(para, note)
@@ -74,6 +64,7 @@ def correct(pid: str):
     with state.writing() as change:
         kb.correct(pid, correction, who)
         change.doc_ids.add(para["doc_id"])
+    access.record("correct", f"{pid}: " + ("accepted" if action == "accept" else _described(correction)))
     flash(("Accepted" if action == "accept" else "Saved changes to") + f" the tags of paragraph {pid}.")
     return redirect(_next_url(form, url_for("documents.paragraph", pid=pid)), 303)
 
@@ -85,13 +76,15 @@ def accept_page(doc_id: str):
     kb = state.kb()
     or_404(kb.store.document(doc_id))
     form = request.form
-    who = _who(form)
+    who = access.who()
     found = kb.store.paragraphs_by_id(form.getlist("pid"))
     todo = [p for p in found.values() if p["doc_id"] == doc_id and p.get("tag_source") != "person"]
     with state.writing() as change:
         for p in todo:
             kb.correct(p["paragraph_id"], accepted(p, None), who)
         change.doc_ids.add(doc_id)
+    if todo:
+        access.record("correct", f"{doc_id}: accepted {len(todo)} paragraphs")
     flash(f"Accepted the tags of {len(todo)} paragraph{'s' if len(todo) != 1 else ''}.")
     return redirect(_next_url(form, url_for("tags.review", doc_id=doc_id)), 303)
 
@@ -112,10 +105,6 @@ def review(doc_id: str):
                            total=len(paras), checked=checked)
 
 
-@bp.post("/name")
-def set_name():
-    """Remember who is checking tags, for the rest of the session."""
-    form = request.form
-    who = _who(form)
-    flash(f"Corrections will be recorded as made by {who}.")
-    return redirect(_next_url(form, url_for("browse.home")), 303)
+
+def _described(c: Correction) -> str:
+    return f"judgement {c.judgement}, criteria {', '.join(c.criteria or []) or '-'}, stance {c.stance}"

@@ -7,6 +7,7 @@ import secrets
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 
 from indexer.model import ReadError
+from web import access
 from web.upload_check import ALLOWED_DESCRIPTION, ALLOWED_SUFFIXES, check_upload
 
 bp = Blueprint("upload", __name__)
@@ -64,6 +65,7 @@ def receive():
     except ReadError as e:
         return _refuse(str(e))
     job = _jobs().submit(data, name, _owner())
+    access.record("upload", f"{name}, {len(data)} bytes")
     _jobs().wait(job, QUICK_WAIT_SECONDS)
     next_url = url_for("upload.progress", job_id=job.id)
     if wants_json():
@@ -81,12 +83,24 @@ def _job_or_404(job_id: str):
 @bp.get("/upload/<job_id>")
 def progress(job_id: str):
     job = _job_or_404(job_id)
+    if job.finished:
+        _record_outcome(job)
     if job.state == "done":
         flash(_OUTCOME_MESSAGES[job.outcome].format(name=job.name))
         return redirect(url_for("tags.review", doc_id=job.doc_id), 303)
     if job.state == "failed":
         return _form(job.error)
     return render_template("progress.html", job=job)
+
+
+def _record_outcome(job) -> None:
+    """The upload's ingest in the audit log, once, by the person who uploaded it."""
+    recorded = current_app.extensions.setdefault("kb_audited_jobs", set())
+    if job.id in recorded:
+        return
+    recorded.add(job.id)
+    access.record("ingest", f"{job.name}: {job.outcome} as {job.doc_id}" if job.state == "done"
+                  else f"{job.name}: failed: {job.error}")
 
 
 @bp.get("/upload/<job_id>/status")
