@@ -1,5 +1,6 @@
 """A person's corrections of a document's details (authority, type, date, title): checked,
 on record, reflected in search and evidence, and kept through re-ingest and reindex."""
+import getpass
 import re
 
 import pytest
@@ -168,3 +169,59 @@ def test_a_changed_type_changes_whose_voice_the_evidence_is_and_stays_through_re
         assert {i["voice"] for g in gather(kb.store.paragraphs(), "leadership") for i in g.items} == {"inspectors"}
     finally:
         kb.close()
+
+
+# -- the web form ----------------------------------------------------------------------
+
+@pytest.fixture
+def client(home):
+    from web.app import create_app
+    app = create_app(home)
+    app.config["TESTING"] = True
+    return app.test_client()
+
+
+def token(client, path):
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_the_document_page_edits_the_details_and_shows_their_history(client, home):
+    page = client.get("/document/practice-report").get_data(as_text=True)
+    assert 'action="/document/practice-report/details"' in page
+    r = client.post("/document/practice-report/details", data={
+        "csrf_token": token(client, "/document/practice-report"), "title": "Quarterly practice report",
+        "doc_type": "self-evaluation", "authority": "Northshire", "date": "2024-03-31"})
+    assert r.status_code == 303
+    d = doc(home)
+    assert (d["authority"], d["date"], d["doc_type"]) == ("Northshire", "2024-03-31", "self-evaluation")
+    page = client.get("/document/practice-report").get_data(as_text=True)
+    assert "Changes to these details" in page and getpass.getuser() in page and "Northshire" in page
+    kb = kb_at(home)
+    try:
+        assert {h.doc_id for h in search(kb.index, "caseloads", authority="Northshire").hits} == {"practice-report"}
+    finally:
+        kb.close()
+
+
+def test_the_form_refuses_bad_values_keeping_what_was_typed(client, home):
+    before = doc(home)
+    r = client.post("/document/practice-report/details", data={
+        "csrf_token": token(client, "/document/practice-report"), "title": "Quarterly practice report",
+        "doc_type": before["doc_type"], "authority": "Northshire", "date": "2024-02-30"})
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert "2024-02-30 is not a real date." in page
+    assert 'value="Northshire"' in page        # the typing is not lost
+    assert doc(home) == before
+    r = client.post("/document/practice-report/details", data={
+        "csrf_token": token(client, "/document/practice-report"), "title": "", "authority": "Northshire"})
+    assert r.status_code == 400 and "The title cannot be empty." in r.get_data(as_text=True)
+    assert doc(home) == before
+
+
+def test_the_form_needs_the_csrf_token(client, home):
+    before = doc(home)
+    r = client.post("/document/practice-report/details", data={"authority": "Northshire"})
+    assert r.status_code == 400
+    assert doc(home) == before

@@ -1,8 +1,10 @@
 """A document as paragraphs, one paragraph with its tags and history, and removal."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
+
+from kb.doc_details import FIELDS, LABELS, DetailError, checked_changes
 
 from web import access
 from web.similar import similar_paragraphs
@@ -23,11 +25,46 @@ def headings_between(before: list[str], after: list[str]) -> list[tuple[int, str
 @bp.get("/document/<doc_id>")
 def document(doc_id: str):
     state = current()
+    doc = or_404(state.kb().store.document(doc_id))
+    return _document_page(doc)
+
+
+def _document_page(doc: dict, error: DetailError | None = None, typed: dict | None = None, status: int = 200):
+    state = current()
+    kb = state.kb()
+    doc_id = doc["doc_id"]
+    # The paragraphs change only with the store, so their rendering is kept with the snapshot.
+    snap = state.snapshot()
+    body = snap.view(("document", doc_id), lambda: _paragraphs_html(kb, doc_id))
+    original = kb.store.document(doc["duplicate_of"]) if doc.get("duplicate_of") else None
+    copies = [kb.store.document(c) for c in kb.store.copies_of(doc_id)]
+    return render_template("document.html", doc=doc, body=body, original=original, copies=copies,
+                           set_by=kb.store.document_corrections(doc_id),
+                           details_history=kb.store.document_history(doc_id), authorities=snap.authorities,
+                           error=error, typed=typed or doc, labels=LABELS), status
+
+
+@bp.post("/document/<doc_id>/details")
+def edit_details(doc_id: str):
+    """A person's corrections of a document's title, type, authority and date."""
+    state = current()
     kb = state.kb()
     doc = or_404(kb.store.document(doc_id))
-    # The paragraphs change only with the store, so their rendering is kept with the snapshot.
-    body = state.snapshot().view(("document", doc_id), lambda: _paragraphs_html(kb, doc_id))
-    return render_template("document.html", doc=doc, body=body)
+    typed = {f: request.form.get(f) for f in FIELDS}
+    try:
+        checked_changes(typed, doc, form=True)     # refused before anything is written, the typing kept
+    except DetailError as e:
+        return _document_page(doc, e, {**doc, **{k: v for k, v in typed.items() if v is not None}}, 400)
+    who = access.who()
+    with state.writing() as change:
+        done = kb.correct_document(doc_id, typed, who, form=True)
+        change.doc_ids.add(doc_id)
+    if done:
+        access.record("correct", f"document {doc_id}: " + "; ".join(f"{f} {o or '-'} -> {n}" for f, o, n in done))
+        flash("Saved: " + ", ".join(LABELS[f] for f, _, _ in done) + ". Search and evidence use the new details.")
+    else:
+        flash("No change: the details were already so.")
+    return redirect(url_for("documents.document", doc_id=doc_id), 303)
 
 
 def _paragraphs_html(kb, doc_id: str) -> Markup:
