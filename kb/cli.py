@@ -12,6 +12,7 @@ from pathlib import Path
 from kb import framework
 from kb.accounts_cli import record_command, register as register_accounts
 from kb.assistant.cli import register as register_assistant
+from kb.backup import register as register_backup
 
 EXPORT_FIELDS = ["doc_id", "title", "doc_type", "authority", "date", "paragraph_id", "page", "number",
                  "section", "kind", "text", "judgement", "judgements", "criteria", "stance", "tag_source"]
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = cmd("framework", cmd_framework, "list judgement, criterion, stance and document type ids")
     s.add_argument("--json", action="store_true")
     register_assistant(sub)
+    register_backup(sub)
     register_accounts(sub)
     s = cmd("serve", cmd_serve, "start the web app")
     s.add_argument("--host", default="127.0.0.1")
