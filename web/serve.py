@@ -2,6 +2,7 @@
 at `home`, loading the bundled corpus first when the knowledge base is empty."""
 from __future__ import annotations
 
+import os
 import sys
 
 from waitress import create_server
@@ -35,7 +36,11 @@ def serve(home, host: str = "127.0.0.1", port: int = 5000) -> int:
     state.warm_after_changes = True
     state.warm_search()                            # and the first search, while it starts
     try:
-        server = create_server(app, host=host, port=port, threads=THREADS, ident="kb")
+        # Behind a proxy that terminates TLS: its X-Forwarded-Proto makes requests https
+        # (so session cookies are Secure), trusted from that address only.
+        proxy = os.environ.get("KB_TRUSTED_PROXY")
+        behind = {"trusted_proxy": proxy, "trusted_proxy_headers": "x-forwarded-proto"} if proxy else {}
+        server = create_server(app, host=host, port=port, threads=THREADS, ident="kb", **behind)
     except OSError as e:
         print(f"kb: cannot listen on {host}:{port}: {e.strerror or e}", file=sys.stderr)
         return 1
