@@ -12,7 +12,11 @@ much again of its own words shares about 50%: it is a document of its own. So a 
 two documents sharing at least COPY_SHARE of their runs.
 
 Only documents that have at least MIN_SHARED paragraphs of the same wording as the new
-one are compared, found through the store's index of paragraph fingerprints."""
+one are compared, found through the store's index of paragraph fingerprints. Two documents
+are never copies when either is shorter than MIN_RUNS runs (a short note written from a
+template differs from the next in a name or a figure), or when both are dated and the dates
+or the periods they cover differ (a re-issue keeps its inspection's date; a monthly report
+from the same template is another month's)."""
 from __future__ import annotations
 
 import re
@@ -22,6 +26,7 @@ from typing import Iterable
 RUN = 5
 COPY_SHARE = 0.8
 MIN_SHARED = 2
+MIN_RUNS = 100
 CANDIDATES = 3
 
 
@@ -56,12 +61,26 @@ def find_copy(store, doc_id: str) -> Copy | None:
     candidates = [d for d, shared in store.sharing_paragraphs(doc_id, CANDIDATES) if shared >= MIN_SHARED]
     if not candidates:
         return None
+    new_doc = store.document(doc_id)
     mine = _runs_of(store, doc_id)
-    best = max(((share(mine, _runs_of(store, c)), c) for c in candidates), key=lambda sc: sc[0])
-    if best[0] < COPY_SHARE:
+    if len(mine) < MIN_RUNS:
         return None
-    other = best[1]
-    new_doc, old_doc = store.document(doc_id), store.document(other)
+    best: tuple[float, dict] | None = None
+    for c in candidates:
+        old_doc = store.document(c)
+        if _dated_apart(new_doc, old_doc):
+            continue
+        theirs = _runs_of(store, c)
+        if len(theirs) >= MIN_RUNS and (best is None or share(mine, theirs) > best[0]):
+            best = (share(mine, theirs), old_doc)
+    if best is None or best[0] < COPY_SHARE:
+        return None
+    old_doc = best[1]
+    other = old_doc["doc_id"]
     if new_doc.get("pages") and not old_doc.get("pages"):
         return Copy(copy=other, original=doc_id, share=best[0])
     return Copy(copy=doc_id, original=other, share=best[0])
+
+
+def _dated_apart(a: dict, b: dict) -> bool:
+    return any(a.get(k) and b.get(k) and a[k] != b[k] for k in ("date", "period"))

@@ -207,3 +207,19 @@ def test_an_upload_through_the_app_is_checked_for_copies_too(files, tmp_path):
         assert {h.doc_id for h in search(kb.index, "foster carers").hits} == {"northshire-2024"}
     finally:
         kb.close()
+
+
+def test_short_notes_and_documents_of_different_dates_are_never_copies(files, tmp_path, capsys):
+    home = tmp_path / "kb"
+    notes = []
+    for i in (1, 2):
+        note = files / f"visit-{i}.md"
+        note.write_text(f"# Visit {i}\n\nVisit {i} found that managers oversee plans for children well "
+                        f"and review them monthly.\n\nA second paragraph, {i}.\n")
+        notes.append(str(note))
+    later = files / "northshire-2025.txt"
+    later.write_text(as_text([p.replace("2 June to 13 June 2024", "2 June to 13 June 2025") for p in PARAGRAPHS]))
+    assert run(home, "ingest", *notes, str(files / "northshire-2024.txt"), str(later)) == 0
+    held = docs(home, capsys)
+    assert held["northshire-2024"]["date"] != held["northshire-2025"]["date"]
+    assert all(d["duplicate_of"] is None for d in held.values())
