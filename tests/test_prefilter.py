@@ -85,7 +85,9 @@ def test_every_match_of_a_cue_holds_one_of_its_required_texts(pattern):
     rng = random.Random(pattern)
     texts = required_texts(pattern)
     assert texts, "every cue pattern has something to screen by"
-    sentences = SENTENCES + [f"we saw that {example(pattern, rng)} in practice" for _ in range(20)]
+    # Each example inside a sentence, and alone for the cues anchored at a sentence's start.
+    examples = [example(pattern, rng) for _ in range(20)]
+    sentences = SENTENCES + [f"we saw that {e} in practice" for e in examples] + examples
     matched = 0
     for sentence in sentences:
         for m in re.finditer(pattern, sentence):
