@@ -279,15 +279,30 @@ def _run(snapshot: Snapshot, text: str, parsed: ParsedQuery, allowed: _Filter,
     if allowed.mask is not None:
         matched &= allowed.mask
     ids, any_total = allowed.ids, matched.bit_count()
+    some = 0                       # paragraphs holding only some of the words
     if match == "all" and parsed.every is not None:
         # Within the ranking query's matches, so every paragraph counted has a score.
         every = docsets.of_query(snapshot, parsed.every) & matched
         if every != matched:
+            some = matched & ~every
             matched, ids = every, docsets.to_ids(every)
     hits = []
-    if matched:
-        stored = snapshot.searcher.stored_fields
-        hits = [_hit(stored(d), score, parsed) for score, d in _top(snapshot, parsed, ids, offset + limit)[offset:]]
+    stored = snapshot.searcher.stored_fields
+    wanted = offset + limit
+    ranked = _top(snapshot, parsed, ids, wanted) if matched else []
+    if some and len(ranked) < wanted:
+        # A page that every-word matches do not fill goes on with the best paragraphs
+        # holding some of the words, after them and marked so: the count stays the
+        # every-word count, and a reader is not left with three hits where thirty help.
+        partial = _top(snapshot, parsed, docsets.to_ids(some), wanted - len(ranked))
+        ranked = [(score, d, False) for score, d in ranked] + [(score, d, True) for score, d in partial]
+    else:
+        ranked = [(score, d, False) for score, d in ranked]
+    for score, d, only_some in ranked[offset:]:
+        hit = _hit(stored(d), score, parsed)
+        if only_some:
+            hit.why.insert(0, "holds only some of the words")
+        hits.append(hit)
     expansions = {w.acronym: list(w.expansions + w.cues) for w in parsed.widenings}
     return SearchResult(hits=hits, total=matched.bit_count(), facets=facets.count(snapshot, matched),
                         did_you_mean=None, query_terms=parsed.terms, query=text, expansions=expansions,
