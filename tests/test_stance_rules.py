@@ -145,3 +145,13 @@ def test_enumerations_appointments_and_the_point_of_inspection_are_context(sente
 ])
 def test_recommendations_needs_stated_and_concerns_now_past(sentence, expected):
     assert rule_stance(sentence)[0] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "The leaving care team has undergone changes this year, joining two services into one.",
+    "The family group conference service is part of the early help offer.",
+    "Return home interviews are provided by a commissioned charity.",
+    "It inspects services for children in care and regulates children's homes.",
+])
+def test_how_services_are_organised_and_what_a_body_does_is_context(sentence):
+    assert rule_stance(sentence)[0] == "context"

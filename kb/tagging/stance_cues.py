@@ -225,6 +225,10 @@ DESCRIPTION = (
     r"\bconsists? of\b", r"\bcompris(es|ed)\b", r"\bawaiting\b",
     # An enumeration of what came before: "These include ...", "This incorporates ...".
     r"^(this|these|they|it|which) (also )?(include[sd]?|incorporate[sd]?|comprise[sd]?|cover(s|ed)?)\b",
+    # How services are organised and who delivers them; what a body such as Ofsted does.
+    r"\b(has|have|had) undergone\b", r"\b(is|are|forms?) (a |an )?(integral )?part of\b",
+    r"\b(is|are) (managed|delivered|provided|run|overseen|commissioned|coordinated) (through|by|via)\b",
+    r"^(it|ofsted) (assesses|inspects|regulates)\b",
     r"\b(is|are) (also |now |jointly )?responsible for\b", r"\b(is|are) (a |the )?members? of\b",
     r"\b(has|have) been (re(written|structured|organised|designed|named|located|launched)|introduced|appointed"
     r"|created|established|merged|commissioned|launched|set up)\b",
