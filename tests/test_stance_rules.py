@@ -155,3 +155,13 @@ def test_recommendations_needs_stated_and_concerns_now_past(sentence, expected):
 ])
 def test_how_services_are_organised_and_what_a_body_does_is_context(sentence):
     assert rule_stance(sentence)[0] == "context"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Inspectors saw examples of strong, creative direct work with brothers and sisters.", "strength"),
+    ("Inspectors saw 40 children's records in the assessment teams.", "context"),
+    ("Priorities are aligned, with a focus on prevention which will shape the new health offer.", "strength"),
+    ("The service will move to a new building next spring.", "context"),
+])
+def test_what_inspectors_saw_and_what_will_follow_from_a_finding(sentence, expected):
+    assert rule_stance(sentence)[0] == expected

@@ -219,8 +219,10 @@ HEDGE = re.compile(r"\b(some|a small number|a minority|a few|a number of|not all
 DESCRIPTION = (
     r"\bthere (are|is|were|was) (\d+|a total|approximately|around|over|currently|two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve|several)\b",
-    r"\binspectors? (met|spoke|looked|reviewed|considered|visited|sampled|observed|tracked|saw|evaluated"
-    r"|were told)",
+    r"\binspectors? (met|spoke|looked|reviewed|considered|visited|sampled|observed|tracked|evaluated|were told"
+    # What inspectors saw is description; the examples or evidence they saw are findings.
+    r"|saw(?! (some |many |several |numerous |a few |few |good |strong |clear |little |no )?"
+    r"(examples?|evidence|instances?|variability|variation)))",
     r"\bthis (inspection|visit)\b", r"\bat the (time|point) of\b", r"\bprevious inspection\b", r"\blast inspection\b",
     r"\bconsists? of\b", r"\bcompris(es|ed)\b", r"\bawaiting\b",
     # An enumeration of what came before: "These include ...", "This incorporates ...".
@@ -235,7 +237,7 @@ DESCRIPTION = (
     r"\b(took|take|takes|taken|taking) up (post|office|the post|the role)\b", r"\b(reports|report) (directly )?to the\b",
     r"\b(is|are) being (sought|developed|explored|considered|recruited|reviewed|established|introduced"
     r"|planned|built)",
-    r"\bwill\b", r"\bplans? to\b", r"\b(is|are) planned\b", r"\bwe (will|aim|intend|plan)\b",
+    r"(?<!which )(?<!that )(?<!who )\bwill\b",   # a plan, not what something will do as a result r"\bplans? to\b", r"\b(is|are) planned\b", r"\bwe (will|aim|intend|plan)\b",
     r"\b(in|since|from) (january|february|march|april|may|june|july|august|september|october|november"
     r"|december) \d{4}\b",
 )
