@@ -69,6 +69,13 @@ Westmorland and Furness|Wiltshire|Windsor and Maidenhead|Wokingham|York
 # Longest first, so "North Somerset" is found before "Somerset" claims the same words.
 _AUTHORITY_NAMES = re.compile(r"\b(?=[A-Z])(" + "|".join(
     re.escape(n) for n in sorted(_AUTHORITIES, key=len, reverse=True)) + r")\b")
+
+
+def known_authorities() -> tuple[str, ...]:
+    """The English local authorities with children's services, by their plain names."""
+    return _AUTHORITIES
+
+
 _JUNK_TITLE = re.compile(r"^(?:microsoft\s+\w+\s*-|untitled|document\d*$)|\.(?:docx?|pdf|pptx?|xlsx?|odt)$", re.I)
 
 

@@ -16,7 +16,8 @@ from kb.store import now
 
 # What an entry can record (its `action`).
 ACTIONS = ("sign-in", "sign-in-failed", "sign-in-refused", "sign-out", "upload", "ingest", "correct",
-           "remove", "export", "pack", "learn", "account-add", "account-disable", "account-reset")
+           "remove", "export", "pack", "learn", "account-add", "account-disable", "account-reset",
+           "settings")
 FIELDS = ("id", "at", "who", "action", "detail", "address")
 
 

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from kb.home import make_private_file
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each entry moves the schema from version i to i+1; never edit one that has shipped.
 _MIGRATIONS = [
@@ -149,6 +149,15 @@ _MIGRATIONS = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
+    # 4: the knowledge base's settings (kb/our_authority.py: whose knowledge base it is).
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,           -- JSON
+        who TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
     """,
 ]
 
@@ -561,6 +570,18 @@ class Store:
             db.execute("UPDATE documents SET duplicate_of = NULL WHERE doc_id = ?", (copies[0],))
             db.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (copies[0], doc_id))
         return copies[0]
+
+    # -- settings -------------------------------------------------------------------
+    def setting(self, key: str) -> dict | None:
+        """{"value", "who", "at"} of a setting, or None when it was never set."""
+        row = self.db.execute("SELECT value, who, at FROM settings WHERE key = ?", (key,)).fetchone()
+        return {"value": json.loads(row["value"]), "who": row["who"], "at": row["at"]} if row else None
+
+    def set_setting(self, key: str, value, who: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO settings (key, value, who, at) VALUES (?,?,?,?) ON CONFLICT(key) DO UPDATE"
+                       " SET value = excluded.value, who = excluded.who, at = excluded.at",
+                       (key, json.dumps(value), who, now()))
 
     # -- aggregates -----------------------------------------------------------------
     def paragraph_counts(self) -> list[tuple[str, int]]:

@@ -193,7 +193,7 @@ def test_answer_as_data_keeps_the_contract(kb):
 
 
 def test_answer_says_plainly_when_it_holds_too_little(kb):
-    answer = ask(kb, "What will the weather be in Leeds next week?")
+    answer = ask(kb, "What will the weather be next week?")
     assert not answer.enough
     assert "too little" in answer.message
     assert answer.summary == []
@@ -213,31 +213,6 @@ def test_answer_corrects_the_question_spelling_as_search_does(kb):
     assert answer.enough
 
 
-def test_we_means_the_authority_whose_own_papers_are_held(kb):
-    answer = ask(kb, "How do we know management oversight is improving?")
-    assert answer.understood.authority == "Darlington" and answer.understood.authority_assumed
-    assert {i["authority"] for i in answer.cited()} == {"Darlington"}
-    assert "taken as 'we'" in answer.to_text()
-
-
-class _Documents:
-    def __init__(self, *docs):
-        self.docs = [{"authority": a, "doc_type": t, "date": d, "period": None} for a, t, d in docs]
-
-    def documents(self):
-        return self.docs
-
-
-def test_inspection_reports_alone_do_not_say_whose_knowledge_base_it_is():
-    reports = _Documents(("Leeds", "ilacs-inspection", "2023-01-01"), ("Leeds", "focused-visit", "2024-01-01"),
-                         ("York", "ilacs-inspection", "2022-01-01"))
-    assert scope.home_authority(reports) is None
-    assert scope.choose_authority(reports) == "Leeds"
-    own = _Documents(("Leeds", "ilacs-inspection", "2023-01-01"), ("York", "self-evaluation", "2023-06-01"))
-    assert scope.home_authority(own) == scope.choose_authority(own) == "York"
-    assert scope.choose_authority(own, "york council") == "York"
-
-
 def test_answer_rejects_an_authority_the_knowledge_base_does_not_hold(kb):
     with pytest.raises(ValueError, match="no documents from an authority"):
         ask(kb, "How are care leavers supported?", authority="Atlantis")
@@ -253,7 +228,7 @@ def test_empty_question_asks_for_something_to_look_for(kb):
 # -- evidence packs ----------------------------------------------------------------------
 
 def test_pack_for_a_focused_visit_theme(kb):
-    result = pack(kb, "children in need and child protection")
+    result = pack(kb, "children in need and child protection", authority="Darlington")
     assert result.authority == "Darlington"
     assert result.as_of == "2024-03-31" and result.since == "2023-04-01"
     assert result.last_inspection["doc_id"] == "darlington-ilacs-inspection-2022"
@@ -270,7 +245,7 @@ def test_pack_for_a_focused_visit_theme(kb):
 
 
 def test_pack_writes_the_same_content_as_markdown_and_word(kb):
-    result = pack(kb, "front door")
+    result = pack(kb, "front door", authority="Darlington")
     markdown = result.to_markdown()
     assert markdown.startswith("# Evidence pack: The front door")
     assert "## Gaps" in markdown and "### What inspectors last said" in markdown
@@ -283,10 +258,10 @@ def test_pack_writes_the_same_content_as_markdown_and_word(kb):
 
 
 def test_pack_marks_gaps_from_the_last_twelve_months(kb):
-    result = pack(kb, "care leavers", as_of="2030-01-01")
+    result = pack(kb, "care leavers", authority="Darlington", as_of="2030-01-01")
     assert result.gaps and all(s.gap == "no evidence from the last 12 months" for s in result.sections)
     with pytest.raises(ValueError, match="not a date"):
-        pack(kb, "care leavers", as_of="soon")
+        pack(kb, "care leavers", authority="Darlington", as_of="soon")
 
 
 def test_pack_for_an_authority_without_an_inspection_says_so(kb):
@@ -298,7 +273,7 @@ def test_pack_for_an_authority_without_an_inspection_says_so(kb):
 # -- comparisons -------------------------------------------------------------------------
 
 def test_compare_lines_up_our_account_with_inspectors(kb):
-    result = compare(kb)
+    result = compare(kb, "Darlington")
     assert result.authority == "Darlington"
     rows = {r.criterion.id: r for r in result.rows}
     assert len(rows) == 43 and all(r.verdict in VERDICTS for r in rows.values())
@@ -341,16 +316,16 @@ def test_ask_command_prints_text_and_json(kb):
 
 
 def test_pack_command_writes_markdown_and_word(kb, tmp_path):
-    out = run_command(kb.home, "pack", "care leavers", "--out", str(tmp_path / "brief.md"))
+    out = run_command(kb.home, "pack", "care leavers", "--authority", "Darlington", "--out", str(tmp_path / "brief.md"))
     assert (tmp_path / "brief.md").read_text("utf-8").startswith("# Evidence pack: Care leavers")
     assert (tmp_path / "brief.docx").read_bytes()[:2] == b"PK"
     assert "wrote" in out
 
 
 def test_compare_command_prints_verdicts(kb):
-    text = run_command(kb.home, "compare")
+    text = run_command(kb.home, "compare", "--authority", "Darlington")
     assert text.startswith("Our account beside inspectors' findings: Darlington")
-    assert json.loads(run_command(kb.home, "compare", "--json"))["authority"] == "Darlington"
+    assert json.loads(run_command(kb.home, "compare", "--authority", "Darlington", "--json"))["authority"] == "Darlington"
 
 
 def test_commands_report_mistakes_as_user_errors(kb, tmp_path):

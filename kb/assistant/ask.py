@@ -83,9 +83,7 @@ class Answer:
         u = self.understood
         about = ", ".join(c["criterion"] for c in self.criteria_touched if c["from_question"]) or "no one criterion"
         lines.append(f"Understood: {about}; looking for evidence {_INTENT_WORDS[u.intent]}"
-                     + (f"; {u.authority}" if u.authority else "")
-                     + (" (taken as 'we': the authority whose own papers are held; --authority names another)"
-                        if u.authority_assumed else "")
+                     + (f"; {u.ours}" if u.ours else f"; {u.authority}" if u.authority else "")
                      + (f"; years {u.year_from or '…'}-{u.year_to or '…'}" if u.years else ""))
         if self.message:
             lines += ["", self.message]
@@ -109,15 +107,14 @@ _INTENT_WORDS = {"for": "for", "against": "against", "both": "for and against"}
 def ask(kb, question: str, *, authority: str | None = None) -> Answer:
     """Answer a question from the knowledge base. `authority` narrows the answer to one
     authority's documents; so does a question that names a held authority, and one that
-    says "we" or "our" (to the authority whose own papers the knowledge base holds).
+    says "we" or "our" (to our authority, kb.our_authority); one naming an authority not held
+    is answered with that.
     Raises ValueError for an authority the knowledge base does not hold."""
-    named = scope.choose_authority(kb.store, authority) if authority else None
-    u = understand(question, scope.authorities(kb.store), named)
-    if u.first_person and not u.authority:
-        # "How do we know ...": the asker's authority, the one whose own papers are held.
-        u.authority = scope.home_authority(kb.store)
-        u.authority_assumed = u.authority is not None
+    u = scope.understand_question(kb.store, question, authority)
     answer = Answer(question, u)
+    if u.not_held:
+        answer.message = u.not_held
+        return answer
     if not question.strip() or not (u.terms or u.criteria):
         answer.message = "The question names nothing to look for; ask about a service, a criterion or a group of children."
         return answer
@@ -145,11 +142,11 @@ def _retrieve(kb, u: Understanding) -> tuple[dict[str, dict], dict[str, float]]:
     # Years are checked here, not in the index: a self-evaluation for "2023-24" has a
     # period but no date, and the index knows only dates.
     widen = 2 if u.years else 1
-    main = retrieve(kb, query, authority=u.authority, limit=SEARCH_LIMIT * widen)
+    main = retrieve(kb, query, authority=u.scope, limit=SEARCH_LIMIT * widen)
     if main.corrected:
         u.correct_words(main.corrected)
         query = main.corrected
-    runs = [main] + [retrieve(kb, query, authority=u.authority, criterion=c, limit=CRITERION_LIMIT * widen)
+    runs = [main] + [retrieve(kb, query, authority=u.scope, criterion=c, limit=CRITERION_LIMIT * widen)
                      for c in u.criteria[:2]]
     scores: dict[str, float] = {}
     for run in runs:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from kb import framework
+from indexer.metadata import known_authorities
 from kb.tagging.text import expand_acronyms, normalise, tokens
 
 # Words that carry no subject matter in a question; kept out of the search terms.
@@ -96,6 +97,14 @@ class Understanding:
     corrected: str | None = None                          # the words as searched, spelling corrected
     first_person: bool = False                            # "we", "our": the asker's own authority
     authority_assumed: bool = False                       # authority taken to be the asker's own
+    authorities: tuple[str, ...] = ()                     # "we" of a group: our several authorities
+    ours: str | None = None                               # how "we" was read ("Our authority: ...")
+    not_held: str | None = None                           # the question names an authority not held
+
+    @property
+    def scope(self) -> str | tuple[str, ...] | None:
+        """The authority or authorities the answer is drawn from; None: all."""
+        return self.authority or self.authorities or None
 
     def correct_words(self, corrected: str) -> None:
         """Take the search's spelling correction of the words as the words asked."""
@@ -114,6 +123,7 @@ class Understanding:
         return {"judgements": self.judgements, "criteria": self.criteria, "terms": self.terms,
                 "intent": self.intent, "wants_figures": self.wants_figures, "years": self.years,
                 "authority": self.authority, "authority_assumed": self.authority_assumed,
+                "authorities": list(self.authorities), "ours": self.ours, "not_held": self.not_held,
                 "voice": self.voice, "corrected": self.corrected}
 
 
@@ -158,6 +168,33 @@ def named_authority(low: str, authorities) -> str | None:
             if score > best_score:
                 best, best_score = name, score
     return best if best_score >= 88 else None
+
+
+# English authorities' names that are also everyday words count only when capitalised, and
+# not as a question's first word ("Reading the report, ...").
+_EVERYDAY_NAMES = frozenset({"Reading", "Bury"})
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> re.Pattern:
+    names = sorted(known_authorities(), key=len, reverse=True)    # "North Somerset" before "Somerset"
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
+
+
+def unheld_authority(question: str, authorities) -> str | None:
+    """An English local authority the question names that the knowledge base holds no
+    documents of ("... in Hartlepool?"), or None."""
+    if named_authority(question.lower(), authorities):
+        return None
+    held = {a.casefold() for a in authorities if a}
+    canonical = {n.casefold(): n for n in known_authorities()}
+    for m in _known_names().finditer(question):
+        name = canonical[m.group(1).casefold()]
+        if name in _EVERYDAY_NAMES and (m.group(1) != name or not question[:m.start()].strip()):
+            continue
+        if name.casefold() not in held:
+            return name
+    return None
 
 
 def _years(low: str) -> tuple[int | None, int | None]:

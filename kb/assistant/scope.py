@@ -3,13 +3,13 @@ as sentences. A knowledge base may hold several authorities' documents; a brief 
 them would mislead, so packs and comparisons are about one authority at a time."""
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
 
 from kb import framework
-from kb.assistant.question import criterion_scores, named_authority
+from kb.assistant.question import Understanding, criterion_scores, named_authority, understand, unheld_authority
 from kb.assistant.sentences import sentence_items, when
-from kb.evidence import EvidenceFilter, gather, newest_first, voice_of
+from kb.evidence import EvidenceFilter, gather, newest_first
+from kb.our_authority import held_authorities, our_authorities
 
 
 # Fewer words than this, and no figure: a label or a heading, not a statement.
@@ -17,15 +17,17 @@ MIN_WORDS = 6
 
 
 def authorities(store) -> list[str]:
-    return sorted({d["authority"] for d in store.documents() if d.get("authority")})
+    return held_authorities(store.documents())
 
 
 def choose_authority(store, authority: str | None = None) -> str | None:
     """The authority named (matched loosely: "durham" is "Durham County Council"), or, with
-    none named, the one using the knowledge base (see home_authority), or failing that the
-    one it holds most documents from. None when no document names one."""
+    none named, our authority (kb.our_authority). None when the knowledge base holds one
+    authority's documents or none, so that all of them are its. Raises ValueError for an
+    authority not held, and when "ours" is several or undecided among several held: a
+    brief mixing authorities would mislead."""
+    known = authorities(store)
     if authority:
-        known = authorities(store)
         low = authority.strip().lower()
         exact = [a for a in known if a.lower() == low] or [a for a in known if low in a.lower()]
         found = exact[0] if len(exact) == 1 else named_authority(low, known)
@@ -33,24 +35,34 @@ def choose_authority(store, authority: str | None = None) -> str | None:
             listed = ", ".join(known) or "none yet"
             raise ValueError(f"no documents from an authority called '{authority}'; authorities held: {listed}")
         return found
-    return home_authority(store) or _most_documents(store)
+    ours = our_authorities(store)
+    if ours.one:
+        return ours.one
+    if ours.names:
+        raise ValueError(f"{ours.describe()}: name one of them with --authority")
+    if len(known) > 1:
+        raise ValueError(f"{ours.describe()}, or name one with --authority; authorities held: {', '.join(known)}")
+    return None
 
 
-def home_authority(store) -> str | None:
-    """The authority whose own documents (self-evaluations, plans, papers) the knowledge
-    base holds most of, or None when it holds none: inspection reports alone say nothing
-    about whose knowledge base it is."""
-    return _commonest(Counter(d["authority"] for d in store.documents()
-                              if d.get("authority") and voice_of(d["doc_type"]) == "authority"))
-
-
-def _most_documents(store) -> str | None:
-    return _commonest(Counter(d["authority"] for d in store.documents() if d.get("authority")))
-
-
-def _commonest(counts: Counter) -> str | None:
-    """The most counted name, the alphabetically first among equals; None when empty."""
-    return min(counts, key=lambda a: (-counts[a], a), default=None)
+def understand_question(store, question: str, authority: str | None = None) -> Understanding:
+    """Read a question and decide whose documents answer it: the authority given, else the
+    held authority the question names, else, for "we", "our" or "us", our authority or
+    authorities (kb.our_authority); else all. A question naming an English authority that
+    is not held gets `not_held` set, the sentence to answer with, instead of others' words."""
+    held = authorities(store)
+    u = understand(question, held, choose_authority(store, authority) if authority else None)
+    if not u.authority:
+        missing = unheld_authority(question, held)
+        if missing:
+            u.not_held = f"No documents of {missing} are held; authorities held: {', '.join(held) or 'none yet'}."
+            return u
+    if u.first_person and not u.authority:
+        ours = our_authorities(store)
+        u.ours = ours.describe()
+        u.authority, u.authorities = ours.one, ours.names if len(ours.names) > 1 else ()
+        u.authority_assumed = bool(ours.names)
+    return u
 
 
 def newest_date(store, authority: str | None) -> str | None:
