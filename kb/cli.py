@@ -13,9 +13,9 @@ from kb import framework
 from kb.accounts_cli import record_command, register as register_accounts
 from kb.assistant.cli import register as register_assistant
 from kb.backup import register as register_backup
-from kb.settings_cli import register as register_settings
 
-EXPORT_FIELDS = ["doc_id", "title", "doc_type", "authority", "date", "paragraph_id", "page", "number",
+# The protective marking leads every record (kb.marking): a CSV has nowhere else to hold it.
+EXPORT_FIELDS = ["marking", "doc_id", "title", "doc_type", "authority", "date", "paragraph_id", "page", "number",
                  "section", "kind", "text", "judgement", "judgements", "criteria", "stance", "tag_source"]
 
 
@@ -114,7 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
     register_assistant(sub)
     register_backup(sub)
     register_accounts(sub)
-    register_settings(sub)
     s = cmd("serve", cmd_serve, "start the web app")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=positive_int, default=5000)
@@ -338,7 +337,10 @@ def cmd_export(args) -> int:
     kb = open_kb(args)
     out = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
     try:
-        records = (export_record(p) for p in kb.store.paragraphs(include_boilerplate=False, copies=args.all))
+        from kb.marking import marking
+        mark = marking()
+        records = ({"marking": mark, **export_record(p)}
+                   for p in kb.store.paragraphs(include_boilerplate=False, copies=args.all))
         if args.format == "jsonl":
             for r in records:
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -367,8 +369,10 @@ def cmd_grades(args) -> int:
             raise UserError("an Excel workbook does not print: name a file with --out PATH")
         body = grades.to_xlsx(table, link_for)
     else:
-        text = (json.dumps(table.to_dict(), indent=1, ensure_ascii=False) + "\n" if args.json else
-                grades.to_csv(table, link_for) if args.csv else grades.to_text(table) + "\n")
+        from kb.marking import marking
+        text = (json.dumps({"marking": marking(), **table.to_dict()}, indent=1, ensure_ascii=False) + "\n"
+                if args.json else grades.to_csv(table, link_for) if args.csv else
+                f"{marking()}\n\n{grades.to_text(table)}\n\n{marking()}\n")
         body = text.encode("utf-8")
     if not args.out:
         sys.stdout.flush()

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 
 from kb import framework
+from kb.marking import marking
 from kb.spreadsheet import cell
 
 INSPECTION_TYPES = ("ilacs-inspection", "sif-inspection", "pre-sif-inspection")
@@ -260,13 +261,14 @@ def rows(table: GradesTable, link_for=None, readable: bool = False) -> list[list
 
 
 def to_csv(table: GradesTable, link_for=None) -> str:
-    """The rows as CSV with the field ids as header; cells that would start a spreadsheet
-    formula are neutralised."""
+    """The rows as CSV with the field ids as header, the protective marking first on every
+    row (kb.marking); cells that would start a spreadsheet formula are neutralised."""
+    mark = marking()
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(row_fields())
+    writer.writerow(["marking"] + row_fields())
     for r in rows(table, link_for):
-        writer.writerow([cell(v) for v in r])
+        writer.writerow([cell(v) for v in [mark] + r])
     return buf.getvalue()
 
 

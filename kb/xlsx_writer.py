@@ -71,9 +71,17 @@ def _cell(ref: str, value, style: int) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
 
 
-def write_xlsx(header: list[str], rows: list[list], sheet: str = "Sheet1", title: str = "") -> bytes:
+def write_xlsx(header: list[str], rows: list[list], sheet: str = "Sheet1", title: str = "",
+               marking: str | None = None) -> bytes:
     """The workbook as .xlsx bytes: `header` in bold on a frozen first row with a filter,
-    then `rows`; `title` becomes the file's title property."""
+    then `rows`; `title` becomes the file's title property. The protective marking
+    (kb.marking unless given) heads and foots every printed page, leads the title property
+    and is the file's category."""
+    from kb.marking import marking as marking_in_force
+    marking = marking or marking_in_force()
+    title = f"{marking}: {title}" if title else marking
+    # In a header or footer "&" starts a code (&P, the page number): a literal one is doubled.
+    printed = _text(marking.replace("&", "&&"))
     width = max([len(header)] + [len(r) for r in rows])
     widths = [0] * width
     lines = []
@@ -91,7 +99,9 @@ def write_xlsx(header: list[str], rows: list[list], sheet: str = "Sheet1", title
                  '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"'
                  ' state="frozen"/></sheetView></sheetViews>'
                  f'<cols>{cols}</cols><sheetData>{"".join(lines)}</sheetData>'
-                 f'<autoFilter ref="A1:{last}"/></worksheet>')
+                 f'<autoFilter ref="A1:{last}"/>'
+                 f'<headerFooter><oddHeader>&amp;C{printed}</oddHeader><oddFooter>&amp;C{printed}</oddFooter></headerFooter>'
+                 '</worksheet>')
     quoted = _text(sheet[:31]).replace("'", "''")   # a sheet name in a reference doubles its quotes
     workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -103,7 +113,8 @@ def write_xlsx(header: list[str], rows: list[list], sheet: str = "Sheet1", title
     core = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
             ' xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            f'<dc:title>{_text(title)}</dc:title><dc:creator>ilacs-kb</dc:creator></cp:coreProperties>')
+            f'<dc:title>{_text(title)}</dc:title><dc:creator>ilacs-kb</dc:creator>'
+            f'<cp:category>{_text(marking)}</cp:category></cp:coreProperties>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", _CONTENT_TYPES)

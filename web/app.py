@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from kb.marking import marking
 from web import access, formatting, security
 from web.jobs import UploadJobs
 from web.routes.upload import wants_json
@@ -56,7 +57,7 @@ def _register_pages(app: Flask) -> None:
     @app.context_processor
     def page_globals():
         here = request.full_path.rstrip("?") if request else "/"
-        return {"nav_items": NAV_ITEMS, "here": here}
+        return {"nav_items": NAV_ITEMS, "here": here, "marking": marking()}
 
 
 def _register_errors(app: Flask) -> None:

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from kb.docx_writer import write_docx
 from kb.evidence import CriterionEvidence
+from kb.marking import marking
 from kb.spreadsheet import cell
 from web.formatting import (citation, criterion_label, doc_type_label, judgement_label, long_date,
                             stance_label, stance_text)
 
-CSV_FIELDS = ("criterion_id", "criterion", "stance", "text", "document", "document_type", "authority",
+# The protective marking is a column, first, on every row: a CSV has no header or footer to
+# hold it, and a column survives sorting, filtering and rows copied elsewhere.
+CSV_FIELDS = ("marking", "criterion_id", "criterion", "stance", "text", "document", "document_type", "authority",
               "date", "page", "paragraph", "paragraph_id", "judgement", "tagged_by", "link")
 
 
@@ -46,11 +49,12 @@ def to_csv(rows: list[Row], link_for) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
+    mark = marking()
     for r in rows:
         i = r.item
         labels = "; ".join(criterion_label(c) for c in r.criterion_id.split(",") if c)
         writer.writerow([cell(v) for v in (
-            r.criterion_id, labels, stance_label(r.stance), r.text, i.get("title"), doc_type_label(i.get("doc_type")),
+            mark, r.criterion_id, labels, stance_label(r.stance), r.text, i.get("title"), doc_type_label(i.get("doc_type")),
             i.get("authority"), i.get("date"), i.get("page"), i.get("number"), i["paragraph_id"],
             judgement_label(i.get("judgement")), "person" if i.get("tag_source") == "person" else "tagger",
             link_for(i["paragraph_id"]))])
