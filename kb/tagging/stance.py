@@ -350,22 +350,31 @@ def sentence_verdict(sentence: str, doc_type: str | None = None,
         # homes" is a strength.
         return Verdict(r.stance, r.cues, 1.0)
     feats = features(sentence, _features_of(r))
+    dev = r.main.development + r.rest.development
+    if r.stance == "development" and dev >= cues.STRONG_CUE and r.main.strength + r.rest.strength < cues.FAINT_STRENGTH:
+        # A clear shortfall ("too long", "not always") with no word of strength beside it:
+        # word statistics do not overrule it, though they still say what they learned.
+        return Verdict(r.stance, r.cues + _learned(model, feats, r.stance, sentence), 1.0)
     probs = model.scores(feats)
     best = max(range(len(LABELS)), key=probs.__getitem__)
     stance = LABELS[best]
     if probs[best] < MAJORITY and not r.plain:
         # The words leave the model without a majority: the cues the rules found decide.
         return Verdict(r.stance, r.cues, round(probs[LABELS.index(r.stance)], 3))
-    terms = model.strongest(feats, stance, 3)
-    if terms:
-        written = _written_forms(sentence)
-        terms = [" ".join(written.get(t, t) for t in term.split()) for term in terms]
     shown = [c for c in r.cues if c != "plain statement" or stance == "strength"]
     if stance != r.stance:
         shown.append(f"rules said {r.stance}")
-    if terms:
-        shown.append("learned: " + ", ".join(terms))
-    return Verdict(stance, shown, round(probs[best], 3))
+    return Verdict(stance, shown + _learned(model, feats, stance, sentence), round(probs[best], 3))
+
+
+def _learned(model: StanceModel, feats: list[str], stance: str, sentence: str) -> list[str]:
+    """["learned: a, b, c"]: the model's strongest terms for `stance` in the sentence's
+    own words, or nothing when none weighs."""
+    terms = model.strongest(feats, stance, 3)
+    if not terms:
+        return []
+    written = _written_forms(sentence)
+    return ["learned: " + ", ".join(" ".join(written.get(t, t) for t in term.split()) for term in terms)]
 
 
 def _written_forms(sentence: str) -> dict[str, str]:
