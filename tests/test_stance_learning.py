@@ -169,7 +169,6 @@ def test_a_strong_paragraph_with_a_passing_doubt_is_a_strength():
 
 
 def test_a_clear_shortfall_with_no_strength_word_is_not_overruled_by_the_model():
-    from kb.tagging.stance import sentence_verdict
     v = sentence_verdict("However, the average time children wait to live with their new family is too long; "
                          "it is currently 500 days.")
     assert v.stance == "development" and "too long" in v.cues
