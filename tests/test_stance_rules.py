@@ -165,3 +165,12 @@ def test_how_services_are_organised_and_what_a_body_does_is_context(sentence):
 ])
 def test_what_inspectors_saw_and_what_will_follow_from_a_finding(sentence, expected):
     assert rule_stance(sentence)[0] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("For years there has been inertia in recruiting local foster carers.", "development"),
+    ("Some families are helped only when their difficulties reach crisis point.", "development"),
+    ("An outstanding local authority leads highly effective services for children.", "context"),
+])
+def test_inertia_help_only_at_crisis_and_the_framework_describing_a_grade(sentence, expected):
+    assert rule_stance(sentence)[0] == expected

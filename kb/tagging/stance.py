@@ -228,7 +228,7 @@ class _Reading:
     structural: bool         # description proper: what there is, who does what, what is planned
     authority: bool          # the sentence is from the authority's own document
     plain: bool = False
-    point: bool = False      # an improvement point: a topic of practice with no verb
+    settled: bool = False    # the sentence's form settles it: an improvement point, a grade's definition
 
     @property
     def unweighed(self) -> bool:
@@ -254,9 +254,13 @@ def rules_reading(sentence: str, doc_type: str | None) -> _Reading:
     def reading(stance: str, shown: list[str], plain: bool = False) -> _Reading:
         return _Reading(stance, shown, main, rest, contrast, numbers, bool(described), structural, authority, plain)
 
+    if cues.GRADE_DEFINITION.match(text):
+        r = reading("context", ["the framework describing a grade"])
+        r.settled = True
+        return r
     if is_improvement_point(text):
         r = reading("development", ["improvement point: names a topic, no finding"])
-        r.point = True
+        r.settled = True
         return r
     scope = cues.SCOPE_OPENING.match(text) if not contrast else None
     if scope and "," in text:
@@ -339,8 +343,9 @@ def sentence_verdict(sentence: str, doc_type: str | None = None,
     r = rules_reading(sentence, doc_type)
     if model is True:
         model = default_model()
-    if r.point:
-        # A verbless improvement point judges by its form, whatever words it holds.
+    if r.settled:
+        # Its form judges it (a verbless improvement point, a grade's definition),
+        # whatever words it holds.
         return Verdict(r.stance, r.cues, 1.0)
     if not model or (r.stance == "context" and r.unweighed and (r.structural or r.authority)):
         # No model, or a description with not one evaluative word ("there are five

@@ -25,6 +25,8 @@ DEVELOPMENT = (
     (r"\b(over)?stretched\b|\bfragile\b|\bunder strain\b", 2.5),
     (r"\b(views|feedback|experiences?|opinions|responses) (\w+ ){0,6}(are|were|is|was|remains?) (divided|mixed)\b", 3),
     # Absence, lack and weakness.
+    (r"\binertia\b|\bcomplacen(t|cy)\b|\bstagnat(ed|ion|ing)\b", 3),
+    (r"\b(responded to|seen|visited|identified|assessed|referred|helped) only (when|once|after)\b", 3),
     (r"\black(s|ed|ing)?\b", 3), (r"\bnegative(ly)? (impact|affect|effect)", 3), (r"insufficient(ly)?", 3), (r"\blimited\b", 2),
     (r"\bweak(ness|nesses|er|ly)?\b", 2.5), (r"\bpoor(ly|er)?\b", 3), (r"under[- ]?developed", 3),
     (r"\bgaps?\b", 2), (r"shortfalls?", 3), (r"deficits?", 3), (r"deficien(t|cy|cies)", 3),
@@ -203,6 +205,9 @@ CONTRAST_AFTER = re.compile(
     r"|\s(?:but(?! also)|however|nevertheless|nonetheless|despite this))\b,?")
 # Of those markers, the ones that join a caveat to a finding either way round ("plans are
 # good, although ..." / "plans are weak, although ..."): a shortfall on either side counts.
+# The framework's description of a grade, quoted in older reports ("A good local
+# authority leads effective services ..."): context, whatever its words.
+GRADE_DEFINITION = re.compile(r"^an? (good|outstanding|inadequate) (local authority|lscb|board)\b")
 CONCESSIVE_MIDDLE = re.compile(r"^(although|though|whereas|whilst|while|except|apart from)$")
 # A concessive opening ("Although X, Y"): the main clause Y carries the verdict.
 # An opening that sets the circumstance ("Where ...,", "When ...,"): the main clause judges.
@@ -231,6 +236,7 @@ DESCRIPTION = (
     r"\b(has|have|had) undergone\b", r"\b(is|are|forms?) (a |an )?(integral )?part of\b",
     r"\b(is|are) (managed|delivered|provided|run|overseen|commissioned|coordinated) (through|by|via)\b",
     r"^(it|ofsted) (assesses|inspects|regulates)\b",
+
     r"\b(is|are) (also |now |jointly )?responsible for\b", r"\b(is|are) (a |the )?members? of\b",
     r"\b(has|have) been (re(written|structured|organised|designed|named|located|launched)|introduced|appointed"
     r"|created|established|merged|commissioned|launched|set up)\b",
