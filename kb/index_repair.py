@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from indexer.index import Index
+from kb.search.index import Index
 from kb.store import Store
 
 
 def indexable_counts(store: Store) -> dict[str, int]:
-    """doc_id -> the paragraphs of it the index should hold (indexer.index.indexable); a
+    """doc_id -> the paragraphs of it the index should hold (kb.search.schema.indexable); a
     copy of another document is not indexed (kb.duplicates)."""
     return {r[0]: r[1] for r in store.db.execute(
         "SELECT d.doc_id, COUNT(p.paragraph_id) FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.doc_id"

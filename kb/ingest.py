@@ -12,11 +12,12 @@ import threading
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from indexer.index import Analysed, analyse, indexable
 from indexer.metadata import DocMeta, describe
 from indexer.model import Paragraph, RawDocument, ReadError
 from indexer.readers import read_bytes
 from indexer.segment import segment
+from kb.search.analysis import Analysed, analyse
+from kb.search.schema import indexable
 from kb.tagging import Tags, tag
 from kb.tagging.stance_model import load_model
 

@@ -10,12 +10,12 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from indexer.index import Index
 from indexer.model import ReadError
 from kb.ingest import Pending, Prepared, Workers, prepare, tag_dict
 from indexer.readers import SUPPORTED, load_file
 from kb.home import DB_NAME, resolve_home
 from kb.index_repair import repair_index
+from kb.search.index import Index
 from kb.doc_details import checked_changes
 from kb.duplicates import Copy, find_copy
 from kb.store import Correction, Store, content_hash

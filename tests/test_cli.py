@@ -175,7 +175,8 @@ def test_classify_contract(capsys, monkeypatch):
 def test_an_index_from_another_version_is_rebuilt_once_and_said(capsys, home, docs):
     from pathlib import Path
 
-    from indexer.index import POINTER_FILE, SCHEMA_VERSION
+    from kb.search.generations import POINTER_FILE
+    from kb.search.schema import SCHEMA_VERSION
     from kb.home import INDEX_DIR
 
     assert main(["--home", home, "ingest", str(docs)]) == 0

@@ -35,8 +35,8 @@ def run_killed_at_index_commit(home: Path, files: list[Path]) -> int:
     index would commit the batch; returns its exit status."""
     script = textwrap.dedent(f"""
         import os, signal, sys
-        import indexer.index
-        indexer.index._Batch.commit = lambda self: os.kill(os.getpid(), signal.SIGKILL)
+        import kb.search.index
+        kb.search.index._Batch.commit = lambda self: os.kill(os.getpid(), signal.SIGKILL)
         from kb.kb import KnowledgeBase
         KnowledgeBase({str(home)!r}).ingest(sys.argv[1:])
     """)

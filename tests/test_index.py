@@ -5,9 +5,12 @@ import threading
 import pytest
 from whoosh import query as wq
 
-from indexer.index import (LOCK_FILE, POINTER_FILE, SCHEMA_VERSION, Index, IndexUnavailable,
-                           glossary_aliases, text_analyzer)
 from kb.home import INDEX_DIR
+from kb.search.aliases import glossary_aliases
+from kb.search.analysis import text_analyzer
+from kb.search.generations import LOCK_FILE, POINTER_FILE
+from kb.search.index import Index, IndexUnavailable
+from kb.search.schema import SCHEMA_VERSION
 
 
 def row(pid, text, **kw):

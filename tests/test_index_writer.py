@@ -4,7 +4,10 @@ leaves the index as `add_documents` would."""
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer.index import SCHEMA, Index, _add_rows, analyse, segmented, text_parts
+from kb.search.analysis import analyse, segmented, text_parts
+from kb.search.index import Index
+from kb.search.schema import SCHEMA
+from kb.search.writing import add_rows
 from test_index import ROWS, row
 
 MORE = ROWS + [
@@ -38,7 +41,7 @@ def whoosh_built(tmp_path, rows) -> dict:
     """The same rows written by Whoosh's own writer."""
     ix = whoosh_index.create_in(tmp_path, SCHEMA)
     writer = ix.writer()
-    _add_rows(writer, rows)
+    add_rows(writer, rows)
     writer.commit()
     with ix.reader() as reader:
         return snapshot_of(reader)

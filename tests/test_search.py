@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from indexer.index import Index
 from kb.search import ranked_ids, ranking, search
+from kb.search.index import Index
 
 BASE = {"seq": 0, "page": 2, "number": None, "section": [], "kind": "paragraph", "boilerplate": False,
         "judgement": "help-protection", "judgements": {}, "criteria": {}, "stance": "strength",
@@ -273,7 +273,7 @@ def test_phrase_sets_agree_with_whoosh_on_the_bundled_corpus(bundled_kb):
     words occur apart or out of order, match what Whoosh's own phrase matching does."""
     from whoosh import query as wq
 
-    from indexer.index import text_analyzer
+    from kb.search.analysis import text_analyzer
     from kb.search import docsets
 
     kb = bundled_kb

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from indexer.index import Index
 from kb.cli import build_parser, main
 from kb.search import ANY_NOTICE, search
+from kb.search.index import Index
 
 BASE = {"seq": 0, "page": 1, "number": None, "section": [], "kind": "paragraph", "boilerplate": False,
         "judgement": "in-care", "judgements": {}, "criteria": {}, "stance": "strength",

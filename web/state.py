@@ -31,9 +31,9 @@ from flask import abort, current_app
 from kb import framework
 from kb.evidence import CriterionEvidence, EvidenceFilter, gather, matches, newest_first, store_order
 from kb.home import resolve_home
-from indexer.index import Index
 from kb.kb import KnowledgeBase
 from kb.search import warm
+from kb.search.index import Index
 
 log = logging.getLogger(__name__)
 

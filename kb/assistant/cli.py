@@ -47,7 +47,7 @@ def _open(args):
 
 def _run(func, *args, **kwargs):
     """Call the assistant, turning what the user can fix into a one-line message."""
-    from indexer.index import IndexUnavailable
+    from kb.search.index import IndexUnavailable
     try:
         return func(*args, **kwargs)
     except (ValueError, IndexUnavailable) as e:

@@ -7,8 +7,8 @@ import math
 import re
 from collections import Counter
 
-from indexer.index import index_term
 from kb.assistant.question import STOPWORDS
+from kb.search.analysis import index_term
 from kb.tagging.text import normalise
 
 # How much a sentence's own relevance counts against how central it is among the rest.

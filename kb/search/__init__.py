@@ -3,7 +3,7 @@
     result = search(kb.index, "PLO letters", judgement="help-protection", limit=10)
 
 Ranking is BM25F over a paragraph's text, headings, document title and glossary aliases
-(indexer.index), with acronyms widened, a bonus for the typed words side by side and one
+(kb.search.analysis), with acronyms widened, a bonus for the typed words side by side and one
 for paragraphs tagged with the criteria the query names (kb.search.query), scored from
 memoised per-term tables (kb.search.ranking). The total and the facets count every
 paragraph the query and the filters match, not just the page returned (kb.search.docsets,
@@ -31,9 +31,10 @@ from typing import Iterable
 
 from whoosh import query as wq
 
-from indexer.index import Index, Snapshot, glossary_aliases
 from kb import framework
 from kb.search import docsets, facets, highlight, ranking, spelling
+from kb.search.aliases import glossary_aliases
+from kb.search.index import Index, Snapshot
 from kb.search.query import ParsedQuery, acronym_of, analyse, contains, parse
 
 __all__ = ["Hit", "Ranked", "SearchResult", "ranked_ids", "search", "warm"]

@@ -8,7 +8,7 @@ from collections import OrderedDict
 
 from whoosh import query as wq
 
-from indexer.index import Snapshot
+from kb.search.index import Snapshot
 
 MEMO_TERMS = 4096        # term and phrase sets kept per snapshot, least recently used dropped
 

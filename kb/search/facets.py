@@ -4,8 +4,9 @@ paragraph a search matched, and the paragraph sets behind the filters, as bitmas
 is one AND and one popcount."""
 from __future__ import annotations
 
-from indexer.index import FACET_FIELDS, Snapshot
 from kb.search import docsets
+from kb.search.index import Snapshot
+from kb.search.schema import FACET_FIELDS
 
 
 def _table(snapshot: Snapshot) -> dict[str, dict[str, int]]:

@@ -2,7 +2,7 @@
 
 Whoosh's parser reads phrases in quotes, AND/OR/NOT, brackets and `field:` prefixes; each
 word or phrase is searched in the `text` field, which holds a paragraph's words with its
-headings, title and glossary aliases (indexer.index.SEGMENT_WEIGHTS). On top of that:
+headings, title and glossary aliases (kb.search.analysis.SEGMENT_WEIGHTS). On top of that:
 
 - an acronym is widened to its glossary expansions and to the cue phrases of the criteria
   it names ("PLO" also looks for "public law outline", "pre-proceedings", "letter before
@@ -31,7 +31,8 @@ from functools import lru_cache
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
 
-from indexer.index import SCHEMA, text_analyzer
+from kb.search.analysis import text_analyzer
+from kb.search.schema import SCHEMA
 from kb import framework
 
 EXPANSION_BOOST = 0.8    # "public law outline" when "PLO" was typed

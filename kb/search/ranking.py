@@ -22,9 +22,10 @@ from collections import OrderedDict
 from whoosh import query as wq
 from whoosh.scoring import bm25
 
-from indexer.index import WEIGHTING, Snapshot
 from kb import framework
 from kb.search import docsets, facets
+from kb.search.index import Snapshot
+from kb.search.schema import WEIGHTING
 
 # Postings (score table entries) memoised per snapshot, least recently used dropped
 # beyond this: about 100 MB at most.

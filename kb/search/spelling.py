@@ -15,9 +15,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh.analysis import STOP_WORDS
 
-from indexer.index import WORDS_FIELD, Snapshot
 from kb import framework
+from kb.search.index import Snapshot
 from kb.search.query import acronym_of
+from kb.search.schema import WORDS_FIELD
 
 MIN_WORD = 4            # shorter words are too easily "corrected" into something else
 MAX_WORD = 30
