@@ -4,7 +4,8 @@ The Whoosh index is derived from it and can always be rebuilt (`kb reindex`).
 
 People's corrections live apart from the automatic tags, keyed by the document and a
 fingerprint of the paragraph's text, so they are re-applied when a document is ingested
-again or the index is rebuilt."""
+again or the index is rebuilt. Each also names the bytes of the document it was made on,
+so the same file added again under another name gets its corrections and history back."""
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,7 @@ from typing import Iterator
 
 from kb.home import make_private_file
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each entry moves the schema from version i to i+1; never edit one that has shipped.
 _MIGRATIONS = [
@@ -158,6 +159,16 @@ _MIGRATIONS = [
         who TEXT NOT NULL,
         at TEXT NOT NULL
     );
+    """,
+    # 5: tag corrections and history follow a document's bytes, as its details do: the same
+    # file removed and added again under another name gets them back.
+    """
+    ALTER TABLE corrections ADD COLUMN content_hash TEXT;
+    ALTER TABLE history ADD COLUMN content_hash TEXT;
+    UPDATE corrections SET content_hash = (SELECT d.content_hash FROM documents d WHERE d.doc_id = corrections.doc_id);
+    UPDATE history SET content_hash = (SELECT d.content_hash FROM documents d WHERE d.doc_id = history.doc_id);
+    CREATE INDEX corrections_hash ON corrections(content_hash);
+    CREATE INDEX history_hash ON history(content_hash);
     """,
 ]
 
@@ -303,6 +314,7 @@ class Store:
                      t["stance"], json.dumps(t["sentences"]), t["confidence"], json.dumps(t["explanation"])))
                 if fp in before:
                     self._log_tagger_change(pid, doc["doc_id"], fp, before[fp], t)
+            self._adopt_corrections(doc["doc_id"], doc["content_hash"], bool(replacing))
             self._apply_corrections(doc["doc_id"])
             self._apply_document_corrections(doc["doc_id"], doc["content_hash"], bool(replacing))
 
@@ -333,6 +345,22 @@ class Store:
             self._apply_corrections(doc_id)
         return changed
 
+    def _adopt_corrections(self, doc_id: str, digest: str, replacing: bool) -> None:
+        """Hold under this doc_id the tag corrections and history made on the same bytes
+        under another (a document removed, then added again by another name); a
+        correction of the same paragraph held under this doc_id gives way to them. When
+        the document replaces one of the same doc_id (a new version at the same path),
+        that one's corrections and history now name these bytes. The caller holds the
+        transaction."""
+        self.db.execute("UPDATE OR REPLACE corrections SET doc_id = ? WHERE content_hash = ? AND doc_id != ?",
+                        (doc_id, digest, doc_id))
+        # A history line's paragraph_id is "doc_id:seq"; SET reads the row's old doc_id.
+        self.db.execute("UPDATE history SET paragraph_id = ? || substr(paragraph_id, length(doc_id) + 1),"
+                        " doc_id = ? WHERE content_hash = ? AND doc_id != ?", (doc_id, doc_id, digest, doc_id))
+        if replacing:
+            for table in ("corrections", "history"):
+                self.db.execute(f"UPDATE {table} SET content_hash = ? WHERE doc_id = ?", (digest, doc_id))
+
     def _log_tagger_change(self, pid: str, doc_id: str, fp: str, old: sqlite3.Row, new: dict) -> bool:
         was = {"judgement": old["judgement"], "criteria": list(json.loads(old["criteria"] or "{}")),
                "stance": old["stance"]}
@@ -349,13 +377,13 @@ class Store:
                 old, new) -> None:
         """One line of a paragraph's history; the caller holds the transaction."""
         self.db.execute(
-            "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            (pid, doc_id, fp, at, who, source, field, json.dumps(old), json.dumps(new)))
+            "INSERT INTO history (paragraph_id, doc_id, fingerprint, at, who, source, field, old, new, content_hash)"
+            " VALUES (?,?,?,?,?,?,?,?,?, (SELECT content_hash FROM documents WHERE doc_id = ?))",
+            (pid, doc_id, fp, at, who, source, field, json.dumps(old), json.dumps(new), doc_id))
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document and its paragraphs; its corrections and history stay, so that
-        ingesting it again brings the corrections back."""
+        ingesting it again, under any name, brings the corrections back."""
         with self.transaction() as db:
             return db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
@@ -412,10 +440,10 @@ class Store:
                 "stance": correction.stance if correction.stance is not None else (row["stance"] if row else None),
             }
             db.execute(
-                "INSERT OR REPLACE INTO corrections (doc_id, fingerprint, judgement, criteria, stance, who, at, note)"
-                " VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO corrections (doc_id, fingerprint, judgement, criteria, stance, who, at, note,"
+                " content_hash) VALUES (?,?,?,?,?,?,?,?, (SELECT content_hash FROM documents WHERE doc_id = ?))",
                 (para["doc_id"], para["fingerprint"], merged["judgement"], merged["criteria"], merged["stance"],
-                 who, at, correction.note))
+                 who, at, correction.note, para["doc_id"]))
             new_values = {"judgement": correction.judgement, "criteria": correction.criteria,
                           "stance": correction.stance}
             changes = []
