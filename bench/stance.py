@@ -5,6 +5,11 @@ base's documents less the held half's reports, so no figure below has seen its r
 
     python bench/stance.py --home HOME GOLD.jsonl [GOLD.jsonl ...] [--c 0.1]
 
+bench/stance_current.jsonl holds 162 sentences drawn at random from the six current-format
+(ILACS) sample reports and labelled by hand for this benchmark: a check of the current
+generation beside ../shared/eval/dev_stance.jsonl, whose sentences the cue rules were once
+fitted to. Its errors were looked at while writing rules, so its `work` half is not unseen.
+
 HOME is a knowledge base holding Ofsted reports (for example the sample reports
 ingested with `kb --home HOME ingest ...`). Gold files hold {"sid": "<report>~<n>",
 "text", "stance"} per line.
