@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from kb.home import INDEX_DIR, private_files
-from kb.search import generations
+from kb.search import generations, reading
 from kb.search.analysis import Analysed
 from kb.search.generations import LOCK_FILE, POINTER_FILE
 from kb.search.schema import SCHEMA, SCHEMA_VERSION, WEIGHTING, WORDS_FIELD, document_fields
@@ -197,6 +197,28 @@ class Index:
                 return counts
         finally:
             ix.close()
+
+    # -- the engine interface (kb.search.engine.SearchEngine) ----------------------------
+    def index_documents(self, doc_ids: Iterable[str], rows: Iterable[dict],
+                        analysed: dict[tuple, Analysed] | None = None) -> int:
+        return self.add_documents(doc_ids, rows, analysed)
+
+    def remove(self, doc_id: str) -> int:
+        return self.remove_document(doc_id)
+
+    def search(self, query: str, **filters):
+        from kb.search import search     # the query layer sits above the index it reads
+        return search(self, query, **filters)
+
+    def ranked(self, query: str, **filters):
+        from kb.search import ranked_ids
+        return ranked_ids(self, query, **filters)
+
+    def more_like_this(self, text: str, *, exclude_doc: str | None = None, limit: int = 5) -> list[str]:
+        return reading.more_like_this(self.snapshot(), text, exclude_doc=exclude_doc, limit=limit)
+
+    def term_stats(self, terms: Iterable[str]) -> reading.TermStats:
+        return reading.term_stats(self.snapshot(), terms)
 
     # -- reading -------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
