@@ -15,12 +15,18 @@ def cite_text(item: dict) -> str:
     return ", ".join(parts) + f" [{item['paragraph_id']}]"
 
 
+_VOICE_KIND = {"inspectors": "inspector", "authority": "ours"}
+
+
 def quoted(item: dict) -> list[tuple[str, str]]:
-    """A sentence of evidence as blocks: the words verbatim, then where they come from."""
-    return [("quote", item["text"]), ("cite", cite_text(item))]
+    """A sentence of evidence as blocks: the words verbatim, in the kind of its voice
+    (inspectors' or the authority's own), then where they come from."""
+    return [(_VOICE_KIND.get(item.get("voice"), "quote"), item["text"]), ("cite", cite_text(item))]
 
 
-_PREFIX = {"h1": "## ", "h2": "### ", "h3": "#### ", "bullet": "- ", "quote": "> ", "p": "", "cite": "— "}
+QUOTE_KINDS = ("quote", "inspector", "ours")
+_PREFIX = {"h1": "## ", "h2": "### ", "h3": "#### ", "bullet": "- ", "quote": "> ", "inspector": "> ",
+           "ours": "> ", "p": "", "cite": "— "}
 
 
 def to_markdown(title: str, blocks: list[tuple[str, str]]) -> str:
@@ -30,7 +36,7 @@ def to_markdown(title: str, blocks: list[tuple[str, str]]) -> str:
     previous = None
     for kind, text in blocks:
         text = " ".join(text.split())
-        if kind == "cite" and previous == "quote":
+        if kind == "cite" and previous in QUOTE_KINDS:
             lines += [">", f"> — *{text}*"]
         else:
             if not (kind == "bullet" and previous == "bullet"):

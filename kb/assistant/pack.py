@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from kb import framework
+from kb import audit, framework
 from kb.assistant import scope
-from kb.assistant.blocks import cite_text, quoted, to_markdown
+from kb.assistant.blocks import quoted, to_markdown
 from kb.assistant.retrieve import rarity
 from kb.assistant.sentences import public, sentence_items
 from kb.assistant.summarise import cosine, terms_of, vectors
 from kb.assistant.themes import Theme, resolve
+from kb.marking import marking
 
 PER_SIDE = 5           # sentences per criterion from inspectors, and from the authority
 FIGURES = 5            # figures per criterion
@@ -36,12 +37,17 @@ class CriterionSection:
     ours: list[dict] = field(default_factory=list)
     figures: list[dict] = field(default_factory=list)
     gap: str | None = None                      # why this criterion is a gap, if it is one
+    newest_own: dict | None = None              # our newest document speaking to it
+
+    @property
+    def heading(self) -> str:
+        return f"{self.criterion.title} ({self.criterion.id})"
 
     def to_dict(self) -> dict:
         return {"criterion": self.criterion.id, "title": self.criterion.title,
                 "inspectors": [public(i) for i in self.inspectors], "inspectors_source": self.inspectors_source,
                 "ours": [public(i) for i in self.ours], "figures": [public(i) for i in self.figures],
-                "gap": self.gap}
+                "gap": self.gap, "newest_own": self.newest_own}
 
 
 @dataclass
@@ -77,10 +83,17 @@ class Pack:
     def enough(self) -> bool:
         return any(s.inspectors or s.ours or s.figures for s in self.sections)
 
+    @property
+    def newest_own(self) -> dict | None:
+        """Our newest document speaking to any of the theme's criteria."""
+        return max((s.newest_own for s in self.sections if s.newest_own),
+                   key=lambda d: d.get("date") or "", default=None)
+
     def to_dict(self) -> dict:
         return {"title": self.title, "theme": {"id": self.theme.id, "title": self.theme.title,
                                                "criteria": list(self.theme.criteria)},
                 "authority": self.authority, "as_of": self.as_of, "since": self.since,
+                "newest_own": self.newest_own,
                 "last_inspection": self.last_inspection, "enough": self.enough,
                 "open_areas": [a.to_dict() for a in self.open_areas],
                 "gaps": [{"criterion": s.criterion.id, "title": s.criterion.title, "reason": s.gap}
@@ -88,27 +101,67 @@ class Pack:
                 "criteria": [s.to_dict() for s in self.sections]}
 
     def blocks(self) -> list[tuple[str, str]]:
+        """The pack's body. A sentence is quoted once: where it comes again (a finding that
+        is also the criterion's latest word, a sentence on two criteria) the later place
+        says it is quoted above."""
         out: list[tuple[str, str]] = [("p", self._scope_line())]
         if not self.enough:
             out.append(("p", "The knowledge base holds no evidence on these criteria"
                              + (f" for {self.authority}" if self.authority else "") + "."))
             return out
-        out += self._open_area_blocks()
-        out.append(("h1", "Gaps"))
-        if self.gaps:
-            out += [("bullet", f"{s.criterion.title} ({s.criterion.id}): {s.gap}") for s in self.gaps]
-        else:
-            out.append(("p", "Every criterion has evidence for it from the last 12 months."))
+        shown: dict[str, str] = {}
+        out += self._open_area_blocks(shown)
+        out += self._gap_blocks()
         for s in self.sections:
-            out += _section_blocks(s)
+            out += _section_blocks(s, shown)
         return out
 
-    def to_markdown(self) -> str:
-        return to_markdown(self.title, self.blocks())
+    def details(self, prepared_by: str | None = None, today: date | None = None) -> list[tuple[str, str]]:
+        """What the title page says the pack is: theme, authority, dates, who, marking."""
+        return [("Theme", self.theme.title),
+                ("Authority", self.authority or "not named by the documents held"),
+                ("Evidence held up to", _long_date(self.as_of) if self.as_of else "no dated document"),
+                ("Date", _long_date((today or date.today()).isoformat())),
+                ("Prepared by", prepared_by or audit.operator()),
+                ("Protective marking", marking())]
 
-    def to_docx(self) -> bytes:
-        from kb.docx_writer import write_docx
-        return write_docx(self.title, self.blocks())
+    def to_markdown(self, prepared_by: str | None = None, today: date | None = None) -> str:
+        front = [("p", f"**{label}:** {value}") for label, value in self.details(prepared_by, today)]
+        mark = f"**{marking()}**"
+        return f"{mark}\n\n{to_markdown(self.title, front + self.blocks())}\n{mark}\n"
+
+    def to_docx(self, prepared_by: str | None = None, today: date | None = None) -> bytes:
+        from kb.docx_writer import Properties, TitlePage, write_docx
+        who = prepared_by or audit.operator()
+        key = [("inspector", "Inspectors' words, quoted from Ofsted's reports, are set like this."),
+               ("ours", "Our own words, quoted from our self-evaluation, plans and papers, are set like this."),
+               ("p", "Each quotation is followed by its source: document, date, page, paragraph number and, "
+                     "in brackets, the paragraph's id in the knowledge base (kb show).")]
+        keywords = ["ILACS", "focused visit", "evidence pack", self.theme.title,
+                    *([self.authority] if self.authority else []), *self.theme.criteria]
+        props = Properties(subject=f"Focused visit evidence pack: {self.theme.title}",
+                           author=self.authority or who, last_modified_by=who,
+                           keywords="; ".join(keywords), comments=self._scope_line())
+        return write_docx(self.title, self.blocks(), properties=props, contents=True,
+                          title_page=TitlePage(self.details(who, today), key))
+
+    def _gap_blocks(self) -> list[tuple[str, str]]:
+        out = [("h1", "Gaps")]
+        newest = self.newest_own
+        if self.since:
+            measure = (f"Measured against our own documents only (self-evaluation, plans, papers, audits), never "
+                       f"an inspection report: a criterion is a gap when none of ours dated from {self.since} to "
+                       f"{self.as_of} speaks to it, or all that does is against.")
+        else:
+            measure = "No document is dated, so none of our own evidence counts as recent."
+        out.append(("p", measure + (f" Our newest document on these criteria is {newest['title']}, "
+                                    f"{newest['date'] or 'undated'}." if newest else
+                                    " None of our own documents held speaks to these criteria.")))
+        if self.gaps:
+            out += [("bullet", f"{s.heading}: {s.gap}") for s in self.gaps]
+        else:
+            out.append(("p", "Every criterion has evidence from our own documents of the last 12 months."))
+        return out
 
     def _scope_line(self) -> str:
         window = (f"'Recent' means from {self.since} to {self.as_of}, the 12 months up to {self.as_of_basis}."
@@ -116,37 +169,66 @@ class Pack:
         return (f"Criteria: {', '.join(self.theme.criteria)}. {window} Every sentence below is quoted "
                 "word for word from the document cited under it.")
 
-    def _open_area_blocks(self) -> list[tuple[str, str]]:
+    def _open_area_blocks(self, shown: dict[str, str]) -> list[tuple[str, str]]:
+        where = "Open areas for development"
         if not self.last_inspection:
-            return [("h1", "Open areas for development"), ("p", "No inspection report on these criteria is held.")]
+            return [("h1", where), ("p", "No inspection report on these criteria is held.")]
         src = self.last_inspection
-        out = [("h1", f"Open areas for development from the last inspection ({src['title']}, {src['date'] or 'undated'})")]
+        out = [("h1", f"{where} from the last inspection ({src['title']}, {src['date'] or 'undated'})")]
         if not self.open_areas:
             out.append(("p", "That inspection recorded no area for development on these criteria."))
         for area in self.open_areas:
-            out += quoted(area.finding)
-            if area.progress:
-                out.append(("h3", "What our documents say since"))
-                for item in area.progress:
-                    out += quoted(item)
-            else:
-                out.append(("p", "None of our documents held from after the inspection speaks to this."))
+            out += _quote_once([area.finding], shown, where, "")
+            out.append(("h3", "What our documents say since"))
+            out += _quote_once(area.progress, shown, where,
+                               "None of our documents held from after the inspection speaks to this.")
         return out
 
 
-def _section_blocks(s: CriterionSection) -> list[tuple[str, str]]:
-    out = [("h1", f"{s.criterion.title} ({s.criterion.id})")]
+def _quote_once(items: list[dict], shown: dict[str, str], where: str, empty: str) -> list[tuple[str, str]]:
+    """The items as quotations, leaving out those already quoted (`shown`: each sentence
+    quoted so far and where) and saying where they are; `empty` when there are none."""
+    out, earlier = [], []
+    for item in items:
+        key = " ".join(item["text"].split())
+        if key in shown:
+            earlier.append(shown[key])
+            continue
+        shown[key] = where
+        out += quoted(item)
+    if earlier:
+        n = len(earlier)
+        places = " and ".join(f"\u201c{w}\u201d" for w in dict.fromkeys(earlier))
+        out.append(("p", f"{'One more sentence' if n == 1 else f'{n} more sentences'} on this "
+                         f"{'is' if n == 1 else 'are'} quoted above, under {places}."))
+    return out or ([("p", empty)] if empty else [])
+
+
+def _section_blocks(s: CriterionSection, shown: dict[str, str]) -> list[tuple[str, str]]:
+    out = [("h1", s.heading)]
     if s.gap:
-        out.append(("p", f"Gap: {s.gap}"))
+        out.append(("p", f"Gap: {s.gap}."))
     src = s.inspectors_source
     out.append(("h2", f"What inspectors last said ({src['title']}, {src['date'] or 'undated'})" if src
                 else "What inspectors last said"))
-    out += [b for i in s.inspectors for b in quoted(i)] or [("p", "No inspection finding on this is held.")]
+    out += _quote_once(s.inspectors, shown, s.heading, "No inspection finding on this is held.")
     out.append(("h2", "What our self-evaluation and papers say"))
-    out += [b for i in s.ours for b in quoted(i)] or [("p", "None of our own documents held speaks to this.")]
+    out += _quote_once(s.ours, shown, s.heading, "None of our own documents held speaks to this.")
     out.append(("h2", "Figures"))
-    out += [("bullet", f"{i['text']} ({cite_text(i)})") for i in s.figures] or [("p", "No figures held.")]
+    out += _quote_once(s.figures, shown, s.heading, "No figures held.")
     return out
+
+
+def _long_date(iso: str) -> str:
+    """"2024-03-31" as "31 March 2024"; a month ("2024-03") as "March 2024"."""
+    try:
+        day = date.fromisoformat(iso[:10])
+        return f"{day.day} {day:%B %Y}"
+    except ValueError:
+        try:
+            return date.fromisoformat(iso[:7] + "-01").strftime("%B %Y")
+        except ValueError:
+            return iso
 
 
 def pack(kb, theme: str, *, authority: str | None = None, as_of: str | None = None) -> Pack:
@@ -160,7 +242,7 @@ def pack(kb, theme: str, *, authority: str | None = None, as_of: str | None = No
     as_of = _valid_date(as_of) if as_of else scope.newest_date(kb.store, who)
     since = scope.year_before(as_of) if as_of else None
     paragraphs = scope.criterion_paragraphs(kb.store, list(chosen.criteria), who)
-    sections = [_section(framework.criterion(cid), paragraphs[cid], since) for cid in chosen.criteria]
+    sections = [_section(framework.criterion(cid), paragraphs[cid], since, as_of) for cid in chosen.criteria]
     last, areas = _open_areas(kb, paragraphs, chosen)
     return Pack(chosen, who, as_of, since, last, sections, areas, basis)
 
@@ -172,7 +254,8 @@ def _valid_date(text: str) -> str:
         raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD") from None
 
 
-def _section(criterion: framework.Criterion, paragraphs: list[dict], since: str | None) -> CriterionSection:
+def _section(criterion: framework.Criterion, paragraphs: list[dict], since: str | None,
+             as_of: str | None) -> CriterionSection:
     s = CriterionSection(criterion)
     inspected = [p for p in paragraphs if p["voice"] == "inspectors"]
     if inspected:
@@ -182,17 +265,24 @@ def _section(criterion: framework.Criterion, paragraphs: list[dict], since: str 
     own = [p for p in paragraphs if p["voice"] == "authority"]
     s.ours = scope.on_criterion(own, criterion.id, PER_SIDE, figures=False)
     s.figures = scope.on_criterion(own + inspected, criterion.id, FIGURES, figures=True)
-    s.gap = _gap(paragraphs, since)
+    s.newest_own = _source(own[0]) if own else None       # `own` is newest first
+    s.gap = _gap(own, since, as_of)
     return s
 
 
-def _gap(paragraphs: list[dict], since: str | None) -> str | None:
-    recent = [p for p in paragraphs if since and (p.get("date") or "") >= since]
+def _gap(own: list[dict], since: str | None, as_of: str | None) -> str | None:
+    """Why a criterion is a gap, judged from our own documents alone (an inspection report
+    is what the evidence answers, not evidence of ours); None when it is not one."""
+    if not own:
+        return "none of our own documents speaks to it"
+    recent = [p for p in own if since and as_of and since <= (p.get("date") or "")[:10] <= as_of]
     if not recent:
-        return "no evidence from the last 12 months"
+        newest = own[0]
+        return (f"no evidence of our own from the last 12 months (our newest on it: {newest['title']}, "
+                f"{newest.get('date') or 'undated'})")
     stances = {p["stance"] for p in recent}
     if "development" in stances and not stances & {"strength", "mixed"}:
-        return "only evidence against in the last 12 months"
+        return "our own evidence from the last 12 months is only against (areas for development)"
     return None
 
 

@@ -85,7 +85,9 @@ def pack_download(fmt: str):
         built = _pack(current().snapshot(), theme, _authority())
     except ValueError as e:
         params.bad(str(e))
-    body = built.to_markdown().encode("utf-8") if fmt == "md" else built.to_docx()
+    # Prepared by the signed-in account (the system user when nobody signs in).
+    who = access.who()
+    body = built.to_markdown(prepared_by=who).encode("utf-8") if fmt == "md" else built.to_docx(prepared_by=who)
     access.record("pack", f"{built.theme.id} as {fmt}" + (f", {_authority()}" if _authority() else ""))
     return download(body, f"evidence-pack-{built.theme.id}.{fmt}")
 
