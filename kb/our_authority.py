@@ -47,7 +47,7 @@ class OurAuthorities:
     def describe(self) -> str:
         """ "Our authority: Durham (chosen in settings)", and so on."""
         if not self.names:
-            return "Our authority: not chosen: choose it in settings (kb settings --authority NAME)"
+            return "Our authority: not chosen: choose it in settings"
         word = "authority" if len(self.names) == 1 else "authorities"
         return f"Our {word}: {self.label} ({_HOW_SAID[self.how]})"
 

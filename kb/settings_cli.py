@@ -81,7 +81,7 @@ def cmd_init(args) -> int:
     ours = _choose(kb, names) if names else our_authorities(kb.store)
     _report(kb, ours)
     if not names and ours.how != "chosen":
-        print("Choose it later with `kb settings --authority NAME` or on the web app's settings page.")
+        print("Choose it with `kb settings --authority NAME` or on the web app's settings page (/settings).")
     return 0
 
 

@@ -44,7 +44,7 @@ ROLE_FOR = {
     "tags.accept_page": "editor", "documents.edit_details": "editor",
     # admin: accounts, removal, settings, the audit log
     "documents.confirm_remove": "admin", "documents.remove": "admin",
-    "audit.page": "admin", "audit.download": "admin",
+    "audit.page": "admin", "audit.download": "admin", "settings.page": "admin", "settings.save": "admin",
 }
 ROLE_NAMES = {"reader": "search, browse, ask and export", "editor": "add documents and correct tags",
               "admin": "remove documents and read the audit log"}

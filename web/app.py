@@ -44,15 +44,17 @@ NAV_ITEMS = (("browse.home", "home", "Dashboard"), ("search.page", "search", "Se
              ("assistant.ask_page", "ask", "Ask"), ("assistant.pack_page", "pack", "Evidence pack"),
              ("assistant.compare_page", "compare", "Compare"), ("browse.documents", "documents", "Documents"),
              ("grades.page", "grades", "Grades"),
-             ("upload.form", "upload", "Add a document"), ("audit.page", "audit", "Audit log"))
+             ("upload.form", "upload", "Add a document"), ("audit.page", "audit", "Audit log"),
+             ("settings.page", "settings", "Settings"))
 
 
 def _register_pages(app: Flask) -> None:
     from web.routes import assistant, audit, auth, browse, documents, exports, search, tags, upload
-    from web.routes import grades
+    from web.routes import grades, settings
     for module in (browse, search, documents, tags, upload, exports, assistant, auth, audit):
         app.register_blueprint(module.bp)
     app.register_blueprint(grades.bp)
+    app.register_blueprint(settings.bp)
 
     @app.context_processor
     def page_globals():

@@ -1,6 +1,6 @@
 """Summaries the browse pages show: per judgement area, the count of strengths and areas
-for development, the latest grade an inspection gave it and the documents it draws on;
-per criterion, whether any of its evidence is recent."""
+for development in our evidence (web.ours), the grade our latest inspection gave it and the
+documents it draws on; per criterion, whether any of its evidence is recent."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,7 +9,8 @@ from datetime import date
 
 from kb import framework
 from kb.assistant.sentences import when
-from kb.evidence import CriterionEvidence, EvidenceFilter, has_stance, matches
+from kb.evidence import CriterionEvidence, has_stance
+from web.ours import Scope, latest_grades, split
 from web.params import Filters
 from web.state import Snapshot
 
@@ -22,38 +23,27 @@ class AreaSummary:
     judgement: framework.Judgement
     strengths: int
     developments: int
-    grade: dict | None                   # the latest graded inspection: grade, date, document
+    grades: list[dict]                   # per authority of ours: its latest grade, date, document
     documents: list[tuple[dict, int]]    # documents it draws on, with how many items each
 
 
-def area_summaries(snap: Snapshot, f: Filters) -> list[AreaSummary]:
-    key = ("areas", tuple(sorted(f.query_args().items())))
-    return snap.view(key, lambda: [_summarise(snap, j, f) for j in framework.judgements()])
+def area_summaries(snap: Snapshot, f: Filters, s: Scope) -> list[AreaSummary]:
+    key = ("areas", tuple(sorted(f.query_args().items())), s.names)
+    return snap.view(key, lambda: [_summarise(snap, j, f, s) for j in framework.judgements()])
 
 
-def _summarise(snap: Snapshot, j: framework.Judgement, f: Filters) -> AreaSummary:
+def _summarise(snap: Snapshot, j: framework.Judgement, f: Filters, s: Scope) -> AreaSummary:
     items = {}
-    for g in snap.groups(j.id, f.evidence()):
+    for g in split(snap.groups(j.id, f.evidence()), s)[0]:
         for i in g.items:
             items[i["paragraph_id"]] = i
     strengths = sum(1 for i in items.values() if has_stance(i["stance"], "strength"))
     developments = sum(1 for i in items.values() if has_stance(i["stance"], "development"))
     per_doc = Counter(i["doc_id"] for i in items.values() if i["stance"] != "context")
     documents = [(snap.by_doc[d], n) for d, n in per_doc.most_common() if d in snap.by_doc]
-    return AreaSummary(j, strengths, developments, latest_grade(snap.documents, j.id, f.authority), documents)
-
-
-def latest_grade(documents: list[dict], jid: str, authority: str | None = None) -> dict | None:
-    """The newest inspection report that grades `jid` (for one authority, if given)."""
-    theirs = EvidenceFilter(authority=authority)
-    graded = [d for d in documents
-              if d.get("grades", {}).get(jid) and d["doc_type"] in framework.INSPECTOR_DOC_TYPES
-              and matches(d, theirs)]
-    if not graded:
-        return None
-    best = max(graded, key=lambda d: d.get("date") or "")
-    return {"grade": best["grades"][jid], "date": best.get("date"), "doc_id": best["doc_id"],
-            "title": best["title"], "authority": best.get("authority")}
+    # Without our authority (or a filter naming one) no grade is ours: another's is no answer.
+    graded = latest_grades(snap.documents, j.id, s.names) if s.names else []
+    return AreaSummary(j, strengths, developments, graded, documents)
 
 
 def recent_documents(documents: list[dict], count: int = 8) -> list[dict]:

@@ -41,7 +41,8 @@ def choose_authority(store, authority: str | None = None) -> str | None:
     if ours.names:
         raise ValueError(f"{ours.describe()}: name one of them with --authority")
     if len(known) > 1:
-        raise ValueError(f"{ours.describe()}, or name one with --authority; authorities held: {', '.join(known)}")
+        raise ValueError(f"{ours.describe()} (kb settings --authority NAME), or name one with --authority;"
+                         f" authorities held: {', '.join(known)}")
     return None
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 
 from kb import framework
 from kb.assistant import THEMES, ask, compare, pack
-from web import access, params
+from web import access, ours, params
 from web.routes.exports import download
 from web.state import Snapshot, current
 
@@ -63,11 +63,12 @@ def pack_page():
     theme = params.text(request.args, "theme")
     authority = _authority()
     snap = current().snapshot()
+    s = ours.scope(snap, authority)
     context = {"theme": theme, "authority": authority, "pack": None, "error": None,
-               "themes": theme_choices(), "snap": snap}
+               "themes": theme_choices(), "snap": snap, "scope": s}
     if theme:
         try:
-            context["pack"] = _pack(snap, theme, authority).to_dict()
+            context["pack"] = _pack(snap, theme, authority or s.ours.one).to_dict()
         except ValueError as e:
             context["error"] = str(e)
             return render_template("pack.html", **context), 400
@@ -82,7 +83,8 @@ def pack_download(fmt: str):
     if not theme:
         params.bad("Choose a theme for the evidence pack.")
     try:
-        built = _pack(current().snapshot(), theme, _authority())
+        snap = current().snapshot()
+        built = _pack(snap, theme, _authority() or ours.scope(snap, None).ours.one)
     except ValueError as e:
         params.bad(str(e))
     # Prepared by the signed-in account (the system user when nobody signs in).
@@ -96,12 +98,16 @@ def pack_download(fmt: str):
 def compare_page():
     authority = _authority()
     snap = current().snapshot()
+    s = ours.scope(snap, authority)
+    chosen = authority or s.ours.one
     try:
-        comparison = snap.view(("compare", authority), lambda: compare(current().kb(), authority).to_dict())
+        comparison = snap.view(("compare", chosen), lambda: compare(current().kb(), chosen).to_dict())
     except ValueError as e:
-        params.bad(str(e))
+        # Not ours to pick: say so beside the choice of authority.
+        return render_template("compare.html", comparison=None, error=str(e), authority=authority, snap=snap,
+                               scope=s, verdicts=VERDICT_LABELS, shown=[], silent=[]), 400
     # Disagreements first: they are what a leader must be ready to explain.
     rows = sorted(comparison["rows"], key=lambda r: _VERDICT_ORDER.index(r["verdict"]))
-    return render_template("compare.html", comparison=comparison, authority=authority, snap=snap,
+    return render_template("compare.html", comparison=comparison, authority=authority, snap=snap, scope=s, error=None,
                            verdicts=VERDICT_LABELS, shown=[r for r in rows if r["verdict"] != "none"],
                            silent=[r for r in rows if r["verdict"] == "none"])

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request
 
 from kb import framework
 from kb.evidence import CriterionEvidence, matches
-from web import params
+from web import ours, params
 from web.dashboard import area_summaries, newest_evidence, recent_cutoff, recent_documents, stale_criteria
 from web.state import current
 
@@ -23,8 +23,9 @@ PER_PAGE = 20
 def home():
     f = params.filters()
     snap = current().snapshot()
-    return render_template("home.html", areas=area_summaries(snap, f), recent=recent_documents(snap.documents),
-                           filters=f, snap=snap, total_documents=len(snap.documents))
+    s = ours.scope(snap, f.authority)
+    return render_template("home.html", areas=area_summaries(snap, f, s), recent=recent_documents(snap.documents),
+                           filters=f, snap=snap, total_documents=len(snap.documents), scope=s)
 
 
 @bp.get("/judgement/<jid>")
@@ -33,11 +34,19 @@ def judgement(jid: str):
         abort(404)
     f = params.filters()
     snap = current().snapshot()
-    key = ("judgement", jid, tuple(sorted(f.query_args().items())))
-    rows, newest = snap.view(key, lambda: _criterion_rows(snap.groups(jid, f.evidence()), snap))
+    s = ours.scope(snap, f.authority)
+    key = ("judgement", jid, tuple(sorted(f.query_args().items())), s.key())
+
+    def make():
+        own, elsewhere = ours.split(snap.groups(jid, f.evidence()), s)
+        rows, newest = _criterion_rows(own, snap)
+        return rows, newest, (_criterion_rows(elsewhere, snap)[0] if s.comparators else [])
+
+    rows, newest, comparators = snap.view(key, make)
     cutoff = recent_cutoff()
     return render_template("judgement.html", judgement=framework.judgement(jid), rows=rows, filters=f, snap=snap,
-                           newest=newest, stale=stale_criteria(newest, cutoff), cutoff=cutoff)
+                           newest=newest, stale=stale_criteria(newest, cutoff), cutoff=cutoff, scope=s,
+                           comparators=comparators)
 
 
 def _criterion_rows(groups: list[CriterionEvidence], snap) -> tuple[list[dict], dict]:
@@ -60,11 +69,17 @@ def criterion(cid: str):
     f = params.filters()
     page = params.page_number(request.args)
     snap = current().snapshot()
-    group = snap.criterion(cid, f.evidence())
+    s = ours.scope(snap, f.authority)
+    whole = snap.criterion(cid, f.evidence())
+    own, elsewhere = ours.split([whole], s)
+    group = own[0]
     start = (page - 1) * PER_PAGE
     columns, more = [], False
-    for voice in ("inspectors", "authority"):
-        spoken = CriterionEvidence(crit, group.by_voice(voice))
+    for voice, items in (("inspectors", group.by_voice("inspectors")), ("authority", group.by_voice("authority")),
+                         ("elsewhere", (elsewhere[0].items if elsewhere else []) if s.comparators and s.names else None)):
+        if items is None:
+            continue
+        spoken = CriterionEvidence(crit, items)
         lists = []
         for stance in ("strength", "development"):
             items = spoken.by_stance(stance)
@@ -72,7 +87,8 @@ def criterion(cid: str):
             more = more or len(items) > start + PER_PAGE
         columns.append({"voice": voice, "lists": lists})
     return render_template("criterion.html", criterion=crit, judgement=framework.judgement(crit.judgement),
-                           columns=columns, filters=f, snap=snap, page=page, more=more,
+                           columns=columns, filters=f, snap=snap, page=page, more=more, scope=s,
+                           elsewhere=sum(len(g.items) for g in elsewhere),
                            latest=newest_evidence([group], snap.by_doc)[cid])
 
 
