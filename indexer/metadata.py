@@ -12,12 +12,14 @@ from itertools import chain, islice
 from pathlib import Path
 
 from indexer.model import Block, Paragraph, RawDocument
-from kb.framework import INSPECTOR_DOC_TYPES
 
 # Inspection reports on a whole authority's services, which cover no period; the SIF's and
 # ILACS's are graded on the framework's scale (those before the SIF graded "adequate" too).
 INSPECTION_TYPES = ("ilacs-inspection", "sif-inspection", "pre-sif-inspection")
 GRADED_TYPES = ("ilacs-inspection", "sif-inspection")
+# Every type inspectors write, visits too (the framework's "inspectors" voice; a test holds
+# the two to the same list, so that this package need not read the framework).
+INSPECTOR_TYPES = frozenset(INSPECTION_TYPES + ("focused-visit", "monitoring-visit", "jtai"))
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -329,7 +331,7 @@ def _plain_name(name: str) -> str | None:
 def _date(opening: str, doc_type: str) -> str | None:
     """An inspection report's publication date where it states one, else the last day of
     its inspection; any other document's labelled date, else its first full date."""
-    if doc_type in INSPECTOR_DOC_TYPES:
+    if doc_type in INSPECTOR_TYPES:
         for label in (_PUBLISHED, _INSPECTION_DATES):
             for m in label.finditer(opening):
                 dates = _dates_in(opening[m.end():m.end() + 80])

@@ -3,6 +3,8 @@ the rest of the code reaches Whoosh only through kb/search/."""
 import ast
 from pathlib import Path
 
+from indexer.metadata import INSPECTOR_TYPES
+from kb import framework
 from kb.search.analysis import index_term
 from kb.search.engine import SearchEngine
 from kb.search.index import Index
@@ -46,6 +48,16 @@ def test_only_the_engine_package_imports_whoosh():
                if not name.startswith("kb/search/") and name not in WHOOSH_BASELINES
                and any(m == "whoosh" or m.startswith("whoosh.") for m in imported_modules(path))]
     assert outside == []
+
+
+def test_the_indexer_is_a_leaf():
+    reaching_up = {name: sorted(m for m in imported_modules(path) if m.split(".")[0] in ("kb", "web", "whoosh"))
+                   for name, path in sources("indexer")}
+    assert {name: ms for name, ms in reaching_up.items() if ms} == {}
+
+
+def test_the_indexer_knows_the_inspectors_document_types_as_the_framework_does():
+    assert INSPECTOR_TYPES == framework.INSPECTOR_DOC_TYPES
 
 
 def test_index_documents_search_and_remove_through_the_interface(tmp_path):
