@@ -108,6 +108,20 @@ def test_a_choice_is_stored_checked_and_audited(kb):
     assert len(entries) == 3 and "-> Southshire (chosen)" in entries[0].detail and entries[0].who == "jo"
 
 
+def test_compare_adds_other_authorities_findings_apart_only_on_request(kb):
+    choose(kb.store, ["Northshire"], "jo")
+    plain = compare(kb)
+    assert plain.said == "Our authority: Northshire (chosen in settings)" and plain.said in plain.to_text()
+    assert all(not r.elsewhere for r in plain.rows)
+    assert {i["authority"] for r in plain.rows for i in r.ofsted + r.ours} == {"Northshire"}
+    wider = compare(kb, with_comparators=True)
+    elsewhere = [i for r in wider.rows for i in r.elsewhere]
+    assert elsewhere and {i["authority"] for i in elsewhere} == {"Southshire"}
+    assert {i["voice"] for i in elsewhere} == {"inspectors"}
+    assert "What inspectors found elsewhere" in wider.to_text()
+    assert [r.ofsted for r in wider.rows] == [r.ofsted for r in plain.rows]
+
+
 def test_we_means_our_authority_and_the_answer_says_how(kb):
     kb.ingest_bytes(SOUTH_PAPER.encode(), "southshire-cabinet-2024.txt")
     choose(kb.store, ["Southshire"], "jo")

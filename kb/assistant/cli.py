@@ -19,7 +19,7 @@ def register(subparsers) -> None:
                 "only this authority's documents (default: all, or the authority the question names)")
     s.add_argument("question", nargs="+")
     s.add_argument("--json", action="store_true", help="the answer as JSON")
-    own = "the authority to cover (default: the one whose own documents the knowledge base holds)"
+    own = "the authority to cover (default: ours, `kb settings`)"
     s = command("pack", cmd_pack, "write an evidence pack for a focused-visit theme (Markdown and Word)", own)
     s.add_argument("theme", metavar="THEME",
                    help=f"a theme ({', '.join(THEMES)}), a judgement id or a criterion id")
@@ -28,6 +28,8 @@ def register(subparsers) -> None:
                    help="the day 'the last 12 months' ends (default: the newest document's date)")
     s.add_argument("--json", action="store_true", help="print the pack as JSON instead of writing files")
     s = command("compare", cmd_compare, "our own account beside inspectors' findings, criterion by criterion", own)
+    s.add_argument("--with-comparators", action="store_true",
+                   help="add, apart, what inspectors found in other authorities held")
     s.add_argument("--json", action="store_true")
 
 
@@ -91,6 +93,6 @@ def cmd_pack(args) -> int:
 def cmd_compare(args) -> int:
     from kb.assistant.compare import compare
     kb = _open(args)
-    result = _run(compare, kb, authority=args.authority)
+    result = _run(compare, kb, authority=args.authority, with_comparators=args.with_comparators)
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json else result.to_text())
     return 0

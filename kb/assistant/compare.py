@@ -11,6 +11,7 @@ from kb import framework
 from kb.assistant import scope
 from kb.assistant.blocks import cite_text
 from kb.assistant.sentences import has_figure, public
+from kb.our_authority import our_authorities
 
 VERDICTS = ("agree", "ours-strength-ofsted-development", "ours-development-ofsted-strength",
             "unsupported-claim", "ofsted-only", "none")
@@ -29,18 +30,22 @@ class Row:
     ofsted_lean: str | None = None
     verdict: str = "none"
     note: str = ""
+    elsewhere: list[dict] = field(default_factory=list)     # other authorities' newest findings, on request
 
     def to_dict(self) -> dict:
         return {"criterion": self.criterion.id, "title": self.criterion.title,
                 "judgement": self.criterion.judgement, "verdict": self.verdict, "note": self.note,
                 "ours_lean": self.ours_lean, "ofsted_lean": self.ofsted_lean,
-                "ours": [public(i) for i in self.ours], "ofsted": [public(i) for i in self.ofsted]}
+                "ours": [public(i) for i in self.ours], "ofsted": [public(i) for i in self.ofsted],
+                "elsewhere": [public(i) for i in self.elsewhere]}
 
 
 @dataclass
 class Comparison:
     authority: str | None
     rows: list[Row]
+    said: str = ""               # whose account this is, and how that was decided
+    with_comparators: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -48,10 +53,12 @@ class Comparison:
         return {v: counted.get(v, 0) for v in VERDICTS}
 
     def to_dict(self) -> dict:
-        return {"authority": self.authority, "counts": self.counts, "rows": [r.to_dict() for r in self.rows]}
+        return {"authority": self.authority, "said": self.said, "counts": self.counts,
+                "with_comparators": self.with_comparators, "rows": [r.to_dict() for r in self.rows]}
 
     def to_text(self) -> str:
         lines = [f"Our account beside inspectors' findings: {self.authority or 'all authorities'}",
+                 *([f"  {self.said}"] if self.said else []),
                  "  " + ", ".join(f"{v} {n}" for v, n in self.counts.items() if n)]
         for r in self.rows:
             if r.verdict == "none":
@@ -60,19 +67,33 @@ class Comparison:
             for label, items in (("ours", r.ours), ("ofsted", r.ofsted)):
                 for i in items:
                     lines.append(f"   [{label}, {i['stance']}] {i['text']}\n        ({cite_text(i)})")
+            if r.elsewhere:
+                lines.append("   What inspectors found elsewhere (other authorities, for comparison):")
+                for i in r.elsewhere:
+                    lines.append(f"   [{i.get('authority') or 'authority unknown'}, {i['stance']}] {i['text']}"
+                                 f"\n        ({cite_text(i)})")
         silent = [r.criterion.id for r in self.rows if r.verdict == "none"]
         if silent:
             lines.append(f"\nNo evidence either way: {', '.join(silent)}")
         return "\n".join(lines)
 
 
-def compare(kb, authority: str | None = None) -> Comparison:
-    """Every criterion's comparison for one authority (by default the one whose own
-    documents the knowledge base holds). Raises ValueError for an unknown authority."""
+def compare(kb, authority: str | None = None, *, with_comparators: bool = False) -> Comparison:
+    """Every criterion's comparison for one authority (by default ours, kb.our_authority).
+    `with_comparators` adds, apart, other authorities' newest inspection findings on each
+    criterion. Raises ValueError for an unknown authority, or when ours is undecided."""
     who = scope.choose_authority(kb.store, authority)
+    said = f"{who}, as asked" if authority else our_authorities(kb.store).describe()
     cids = [c.id for c in framework.criteria()]
     paragraphs = scope.criterion_paragraphs(kb.store, cids, who)
-    return Comparison(who, [_row(framework.criterion(cid), paragraphs[cid]) for cid in cids])
+    rows = [_row(framework.criterion(cid), paragraphs[cid]) for cid in cids]
+    if with_comparators and who:
+        everyone = scope.criterion_paragraphs(kb.store, cids, None)
+        for row in rows:
+            others = [p for p in everyone[row.criterion.id] if p["voice"] == "inspectors"
+                      and (p.get("authority") or "").casefold() != who.casefold()]
+            row.elsewhere = scope.on_criterion(others, row.criterion.id, PER_SIDE)
+    return Comparison(who, rows, said, with_comparators)
 
 
 def _row(criterion: framework.Criterion, paragraphs: list[dict]) -> Row:
