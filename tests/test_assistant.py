@@ -193,7 +193,7 @@ def test_answer_as_data_keeps_the_contract(kb):
 
 
 def test_answer_says_plainly_when_it_holds_too_little(kb):
-    answer = ask(kb, "What will the weather be next week?")
+    answer = ask(kb, "What will the weather be in Atlantis next week?")
     assert not answer.enough
     assert "too little" in answer.message
     assert answer.summary == []
