@@ -52,13 +52,13 @@ def test_rebuild_indexes_evidence_not_boilerplate(tmp_path):
     assert ids(index, word("visited")) == ["a:0"]
 
 
-def test_rebuild_switches_generations_and_keeps_only_the_previous_one(tmp_path):
+def test_rebuild_switches_generations_and_keeps_only_the_live_one(tmp_path):
     index = Index(tmp_path)
     for _ in range(4):
         index.rebuild(ROWS)
     root = tmp_path / INDEX_DIR
     gens = sorted(p.name for p in root.glob("gen-*"))
-    assert gens == ["gen-000003", "gen-000004"]
+    assert gens == ["gen-000004"]
     assert (root / POINTER_FILE).read_text().split() == ["gen-000004", str(SCHEMA_VERSION)]
 
 
@@ -193,3 +193,20 @@ def test_threads_share_one_memo_per_index_state(tmp_path):
     assert seen["other"].memo is mine.memo and seen["other"].memo["facets"] == "built once"
     index.add_document("e", [row("e:0", "Care leavers have personal advisers.", doc_id="e")])
     assert "facets" not in index.snapshot().memo     # a new state starts a new memo
+
+
+def test_an_index_whose_saved_schema_names_another_module_opens(tmp_path, monkeypatch):
+    # Whoosh saves the schema pickled, its classes named by module; an index written when
+    # the index lived in indexer/index.py names that module, which is gone.
+    import sys
+    import types
+
+    from kb.search import schema
+    old_home = types.ModuleType("indexer.index")
+    old_home._Text = schema._Text
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "indexer.index", old_home)
+        m.setattr(schema._Text, "__module__", "indexer.index")
+        Index(tmp_path).rebuild(ROWS)
+    assert "indexer.index" not in sys.modules
+    assert ids(Index(tmp_path), word("LADO")) == ["b:0"]

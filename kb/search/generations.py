@@ -49,15 +49,13 @@ def point_to(root: Path, generation: str, version: int) -> None:
 
 
 def remove_old_generations(root: Path) -> None:
-    """Keep the live generation and the one before it (a reader that read the old
-    pointer a moment ago may still be opening it); remove the rest, including any
-    left half-built by a crash."""
+    """Remove every generation but the live one, including any left half-built by a
+    crash: an old generation holds the text of documents removed since. A searcher open
+    on one keeps reading its open files; one that read the old pointer a moment ago opens
+    the new generation instead (Index._open_live)."""
     pointer = read_pointer(root)
     if pointer is None:
         return
-    gens = generations(root)
-    live = next((n for n, p in gens if p.name == pointer[0]), None)
-    previous = max((n for n, _ in gens if live is not None and n < live), default=None)
-    for n, path in gens:
-        if n not in (live, previous):
+    for _, path in generations(root):
+        if path.name != pointer[0]:
             shutil.rmtree(path, ignore_errors=True)

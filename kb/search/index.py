@@ -103,30 +103,42 @@ class Index:
         """Replace the paragraphs of several documents in one commit; `rows` holds the
         new paragraphs of all of them, `analysed` any of their text analysed already
         (`analyse`). Returns paragraphs indexed."""
+        doc_ids, given = list(doc_ids), set()
+
+        def noting(rows):
+            for row in rows:
+                given.add(row["doc_id"])
+                yield row
+
         with self._writer() as writer:
             for doc_id in doc_ids:
                 writer.delete_by_term("doc_id", doc_id)
-            return add_rows(writer, rows, analysed)
+            count = add_rows(writer, noting(rows), analysed)
+            if set(doc_ids) - given:     # a document left the index: its text goes from disk
+                writer.purge_on_commit()
+            return count
 
     @contextmanager
-    def batch(self, rows_of: Callable[[list[str]], Iterable[dict]]) -> Iterator[Callable[..., None]]:
+    def batch(self, rows_of: Callable[[list[str]], Iterable[dict]]) -> Iterator[_Batch]:
         """Replace documents one at a time, in one commit at the end that leaves the
         index as `add_documents` on all of them would: yields `replace(doc_id, analysed)`,
         which indexes `rows_of([doc_id])` at once (its text analysed already when
         `analysed` holds it), so that each document is indexed while the caller prepares
-        the next. The write lock is taken at the first replacement and
-        held to the end."""
+        the next. The write lock is taken at the first replacement and held until the
+        end or until `replace.flush()`, which commits what is written so far."""
         batch = _Batch(self, rows_of)
         try:
-            yield batch.replace
+            yield batch
         except BaseException:
             batch.cancel()
             raise
         batch.commit()
 
     def remove_document(self, doc_id: str) -> int:
-        """Drop a document's paragraphs; returns how many were dropped."""
+        """Drop a document's paragraphs, rewriting the segments that held them so that its
+        text is gone from the index's files; returns how many were dropped."""
         with self._writer() as writer:
+            writer.purge_on_commit()
             return writer.delete_by_term("doc_id", doc_id)
 
     def update_paragraphs(self, rows: Iterable[dict]) -> int:
@@ -171,6 +183,8 @@ class Index:
                         for doc_id in stale + dropped:
                             writer.delete_by_term("doc_id", doc_id)
                         add_rows(writer, rows_of(stale))
+                        if dropped:
+                            writer.purge_on_commit()
                     except BaseException:
                         writer.cancel()
                         raise
@@ -184,7 +198,7 @@ class Index:
         generation = self._current_generation()
         if generation is None:
             return {}
-        ix = self._open(generation)
+        generation, ix = self._open_live(generation)
         try:
             with ix.reader() as reader:
                 if "doc_id" not in reader.indexed_field_names():
@@ -235,7 +249,8 @@ class Index:
             current.searcher.close()
         # A fresh searcher rather than Searcher.refresh(): a refreshed reader can keep a
         # reused segment's old deletions.
-        searcher = self._open(generation).searcher(weighting=WEIGHTING)
+        generation, ix = self._open_live(generation)
+        searcher = ix.searcher(weighting=WEIGHTING)
         memo, lock = self._shared_memo((generation, searcher.reader().generation()))
         fresh = Snapshot(generation, searcher, memo, lock)
         self._local.snapshot = fresh
@@ -311,9 +326,23 @@ class Index:
         self._remove_old_generations()
         return gen_dir.name
 
+    def _open_live(self, generation: str):
+        """(generation, its index) for the generation the pointer named a moment ago; a
+        rebuild that switched since then removed it, so then the new one."""
+        try:
+            return generation, self._open(generation)
+        except IndexUnavailable:
+            newer = self._current_generation()
+            if newer is None or newer == generation:
+                raise
+            return newer, self._open(newer)
+
     def _open(self, generation: str):
         try:
-            return whoosh_index.open_dir(self.root / generation)
+            # With our schema given, Whoosh does not unpickle the one it saved, whose
+            # classes are named by the module that wrote it (indexes written before the
+            # index moved into kb/search/ name indexer.index).
+            return whoosh_index.open_dir(self.root / generation, schema=SCHEMA)
         except (OSError, whoosh_index.EmptyIndexError) as e:
             raise IndexUnavailable(
                 f"The search index in {self.root} is missing or damaged ({e}); "
@@ -363,6 +392,15 @@ class _Batch:
         if not self._repeated:
             self._writer.delete_by_term("doc_id", doc_id)
             add_rows(self._writer, self._rows_of([doc_id]), analysed)
+
+    __call__ = replace
+
+    def flush(self) -> None:
+        """Commit the documents replaced so far and let the write lock go, so that other
+        writers (a person's correction) need not wait while the caller prepares the next
+        document; the next replacement takes the lock again."""
+        self.commit()
+        self._held, self._writer, self._doc_ids, self._repeated = ExitStack(), None, {}, False
 
     def commit(self) -> None:
         with self._held:

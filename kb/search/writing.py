@@ -9,11 +9,12 @@ from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL, PostingPool, SegmentWriter
 
 from kb.home import private_files
 from kb.search.analysis import Analysed
-from kb.search.schema import WORDS_FIELD, document_fields
+from kb.search.schema import SCHEMA, WORDS_FIELD, document_fields
 
 # One bulk writer with a generous buffer. Measured on two cores with 5,600 paragraphs:
 # about 1,000 paragraphs/s so, 650 with a 64 MB buffer, 600 with procs=2 (pickling to the
@@ -33,8 +34,35 @@ class Writer(SegmentWriter):
         # SegmentWriter ignores its poolclass argument.
         self.pool = _Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
+    purge = False     # set by purge_on_commit()
+
+    def purge_on_commit(self) -> None:
+        """Commit with `purge_deleted`: for a write that takes a document out of the index."""
+        self.purge = True
+
+    def commit(self, mergetype=None, **kwargs):
+        if self.purge and mergetype is None:
+            mergetype = purge_deleted
+        super().commit(mergetype=mergetype, **kwargs)
+
     def per_document_reader(self):
         return _SegmentLengths(super().per_document_reader())
+
+
+def purge_deleted(writer: SegmentWriter, segments: list) -> list:
+    """A merge policy: Whoosh's own (MERGE_SMALL), then every segment still holding deleted
+    paragraphs rewritten into the new segment without them. Whoosh only marks a paragraph
+    deleted; its text stays in the segment's files until they are rewritten, and the
+    commit removes the files of segments it no longer lists."""
+    kept = []
+    for segment in MERGE_SMALL(writer, segments):
+        if segment.has_deletions():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
 
 
 class _Pool(PostingPool):
@@ -84,7 +112,7 @@ def write_part(gen_dir: Path, rows_of: Callable[[], Iterable[dict]]) -> tuple[ob
     without committing it (Index.rebuild_in_parts lists it); returns (the segment, or
     None when the part held nothing to index, paragraphs indexed)."""
     with private_files():   # a worker process does not share its parent's umask of the moment
-        writer = Writer(whoosh_index.open_dir(gen_dir), _lk=False, limitmb=BULK_LIMIT_MB)
+        writer = Writer(whoosh_index.open_dir(gen_dir, schema=SCHEMA), _lk=False, limitmb=BULK_LIMIT_MB)
         try:
             count = add_rows(writer, rows_of())
             if not count:
