@@ -186,7 +186,7 @@ def test_assistant_pages(page):
     expect(page.get_by_role("heading", name="Answer")).to_be_visible()
     assert page.locator(".evidence .cite a").count() > 0
     check(page, "09-ask")
-    page.goto("/pack?theme=care-leavers")
+    page.goto("/pack?theme=care-leavers&authority=Darlington")     # the corpus is three authorities': ours is not chosen
     expect(page.get_by_role("heading", name=re.compile("^Evidence pack: .*care leavers"))).to_be_visible()
     check(page, "10-pack")
     page.goto("/compare")
@@ -214,3 +214,21 @@ def test_upload_and_ask_work_without_javascript(browser, base_url, tmp_path):
         expect(page.get_by_role("heading", name=re.compile("found"))).to_be_visible()
     finally:
         context.close()
+
+
+def test_choose_our_authority_in_settings_then_the_dashboard_says_so(page):
+    page.goto("/")
+    expect(page.locator("p.ours")).to_contain_text("Our authority: not chosen: choose it in settings")
+    page.get_by_role("link", name="Choose it our authority").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
+    page.get_by_label("Darlington").check()
+    check(page, "13-settings")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".notice")).to_contain_text("Saved. Our authority: Darlington (chosen in settings).")
+    page.goto("/")
+    expect(page.locator("p.ours")).to_contain_text("Our authority: Darlington (chosen in settings)")
+    expect(page.locator(".grade").first).to_contain_text("Darlington")
+    check(page, "14-dashboard-ours")
+    page.goto("/criterion/hp.assessment")
+    page.get_by_role("link", name="Show what inspectors found elsewhere").click()
+    expect(page.get_by_role("heading", name="What inspectors found elsewhere")).to_be_visible()
