@@ -4,6 +4,7 @@ extractive summary, the evidence for, the evidence against and the figures, ever
 sentence verbatim with its source."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,12 +12,16 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from kb import framework
+from kb.grades import type_name
 from kb.assistant import scope
 from kb.assistant.blocks import cite_text
+from kb.assistant.grade_answer import asks_for_grades, grade_items
+from kb.assistant.improvement_points import asks_for_improvements, newest_points, under_improvement_heading
 from kb.assistant.question import Understanding, criterion_scores, understand
 from kb.assistant.retrieve import rarity, retrieve
-from kb.assistant.sentences import public, sentence_items, years_covered
+from kb.assistant.sentences import is_statement, public, sentence_items, years_covered
 from kb.assistant.summarise import select, terms_of
+from kb.tagging.text import normalise
 
 SUMMARY = 3            # sentences in the summary
 SUMMARY_MAX_WORDS = 60 # longer "sentences" (a table row, a run-on list) stay out of the summary
@@ -48,6 +53,10 @@ HEADING_CREDIT = 0.5
 # Sentences this similar (rapidfuzz ratio, 0..100) say the same thing: a list repeated in
 # an appendix, a finding quoted back in a response.
 NEAR_DUPLICATE = 90
+# Relevance a sentence gains for being the newest held (0 for the oldest, linearly between).
+RECENCY = 0.08
+# Sentences within this much relevance of each other are shown newest first.
+RELEVANCE_BAND = 0.15
 
 
 @dataclass
@@ -94,6 +103,8 @@ class Answer:
             lines += ["", f"{label}:"]
             for i in items:
                 lines.append(f"  - {' '.join(i['text'].split())}")
+                if label == "Figures" and i.get("measures"):
+                    lines.append(f"      {'; '.join(i['measures'])}" + (f" ({i['period']})" if i.get("period") else ""))
                 lines.append(f"      {cite_text(i)}")
         others = [c["criterion"] for c in self.criteria_touched if not c["from_question"]]
         if others:
@@ -115,6 +126,8 @@ def ask(kb, question: str, *, authority: str | None = None) -> Answer:
     if u.not_held:
         answer.message = u.not_held
         return answer
+    if question.strip() and asks_for_grades(question):
+        return _grades_answer(kb, answer)
     if not question.strip() or not (u.terms or u.criteria):
         answer.message = "The question names nothing to look for; ask about a service, a criterion or a group of children."
         return answer
@@ -128,9 +141,52 @@ def ask(kb, question: str, *, authority: str | None = None) -> Answer:
     answer.enough = len(on_point) >= ENOUGH or any(c["coverage"] >= ON_POINT for c in on_point)
     # With too little to answer, only what is on point is shown, beside the message.
     _fill(answer, shown if answer.enough else on_point, u)
+    points = _lead_with_improvement_points(kb, answer) if asks_for_improvements(question) else None
     answer.criteria_touched = _criteria_touched(u, answer.cited(), paragraphs)
-    answer.message = _message(answer, len(on_point))
+    answer.message = points or _message(answer, len(on_point))
     return answer
+
+
+def _grades_answer(kb, answer: Answer) -> Answer:
+    """A grade question: the latest inspection's grades (kb.grades), each cited to its report."""
+    u = answer.understood
+    answer.summary, answer.message = grade_items(kb.store, u.scope, u.judgements)
+    answer.enough = bool(answer.summary)
+    return answer
+
+
+def _lead_with_improvement_points(kb, answer: Answer) -> str | None:
+    """For "what needs to improve?": the newest inspection's own list of what needs to
+    improve leads the evidence against, in the report's order (the points on what the
+    question names first), followed by the newest other evidence against; an older
+    report's list, superseded, is left out, and evidence for is left empty. Returns the
+    message saying where the points come from, or None when no report in scope has them
+    (or the scope is every authority, when the newest report may be anyone's)."""
+    u = answer.understood
+    names = [u.scope] if isinstance(u.scope, str) else list(u.scope or ())
+    if not names and len(scope.authorities(kb.store)) > 1:
+        return None
+    found = [newest_points(kb.store, name) for name in names or [None]]
+    found = [(doc, points) for doc, points in found if points]
+    if not found:
+        return None
+    points: list[dict] = []
+    for _, listed in found:
+        on_topic = [p for p in listed if set(p["paragraph_criteria"]) & set(u.criteria)
+                    or p.get("judgement") in u.judgements]
+        points += on_topic + [p for p in listed if p not in on_topic]
+    sources = {doc["doc_id"] for doc, _ in found}
+    others = [c for c in answer.summary + answer.evidence_against if c["stance"] == "development"
+              and not (c["doc_id"] not in sources and c["voice"] == "inspectors" and under_improvement_heading(c))]
+    answer.evidence_against = _distinct(points + _newest_first(others))[:max(PER_LIST, len(points))]
+    answer.summary, answer.evidence_for = [], []
+    answer.figures = [c for c in answer.figures if c["stance"] == "development"] if u.wants_figures else []
+    answer.enough = True
+    described = "; ".join(f"{doc.get('authority') or 'the authority'}'s {type_name(doc.get('doc_type') or '')} of {doc.get('date') or 'undated'} "
+                          f"lists {sum(p['doc_id'] == doc['doc_id'] for p in points)}" for doc, _ in found)
+    more = len(answer.evidence_against) > len(points)
+    return (f"What the newest inspection says needs to improve, from its own list ({described})"
+            + (", then the newest other evidence against." if more else "."))
 
 
 def _retrieve(kb, u: Understanding) -> tuple[dict[str, dict], dict[str, float]]:
@@ -177,8 +233,10 @@ def _candidates(kb, paragraphs: dict[str, dict], scores: dict[str, float], u: Un
     count more, words that only frame a question less), phrases of the question it
     repeats, its paragraph's search score, whether it or its paragraph is on a criterion
     the question names, recency, and whether it speaks with the voice asked for."""
+    # A heading, a label, a fragment or a table's row run together is not a statement to
+    # quote; a sentence that points back comes with the one before it.
     items = [dict(i, paragraph_score=scores[pid], paragraph_criteria=list(p.get("criteria") or {}))
-             for pid, p in paragraphs.items() for i in sentence_items(p)]
+             for pid, p in paragraphs.items() for i in sentence_items(p, whole=True) if is_statement(i["text"])]
     if not items:
         return []
     wanted = list(dict.fromkeys(t for term in u.terms for t in terms_of(term)))
@@ -198,7 +256,7 @@ def _candidates(kb, paragraphs: dict[str, dict], scores: dict[str, float], u: Un
             any(c in criterion_scores(item["text"]) for c in u.criteria)
         recency = (int(item["date"][:4]) - oldest) / (newest - oldest) if item.get("date") and newest > oldest else 0.0
         item["coverage"], item["on_criterion"] = coverage, on_criterion
-        score = 0.55 * coverage + 0.15 * item["paragraph_score"] + 0.15 * on_criterion + phrase + 0.05 * recency
+        score = 0.55 * coverage + 0.15 * item["paragraph_score"] + 0.15 * on_criterion + phrase + RECENCY * recency
         if u.voice:
             score *= 1.2 if item["voice"] == u.voice else 0.7
         item["relevance"] = min(1.0, score)
@@ -244,18 +302,27 @@ def _fill(answer: Answer, shown: list[dict], u: Understanding) -> None:
     account their share when both are there. A sentence a document repeats word for word,
     or nearly, is shown once."""
     shown = _distinct(shown)
+    summary: list[dict] = []
     if answer.enough:
         lean = {"for": "strength", "against": "development"}.get(u.intent)
         pool = [c for c in shown if len(c["text"].split()) <= SUMMARY_MAX_WORDS][:25]
         weights = [c["relevance"] * (1.2 if lean and c["stance"] == lean else 1.0) for c in pool]
         chosen = [pool[i] for i in select([c["text"] for c in pool], weights, SUMMARY)]
-        answer.summary = chosen if u.voice else _with_both_voices(chosen, pool)
+        summary = chosen if u.voice else _with_both_voices(chosen, pool)
+        answer.summary = _newest_first(summary)
+    # Each sentence is shown once: the summary's are not repeated in the lists below it.
+    said = {_key(c) for c in summary}
+    rest = [c for c in shown if _key(c) not in said]
     limit = PER_LIST if u.wants_figures else PER_LIST // 2
-    answer.figures = _balanced([c for c in shown if c["figure"]], limit, u)
-    rest = [c for c in shown if not c["figure"] or c not in answer.figures]
-    answer.evidence_for = _balanced(_one_per_paragraph([c for c in rest if c["stance"] == "strength"]), PER_LIST, u)
-    answer.evidence_against = _balanced(_one_per_paragraph([c for c in rest if c["stance"] == "development"]),
-                                        PER_LIST, u)
+    answer.figures = _newest_first(_balanced(_unrepeated([c for c in rest if c["figure"]], limit * 3), limit, u))
+    said |= {_key(c) for c in answer.figures}
+    rest = [c for c in rest if _key(c) not in said]
+    answer.evidence_for = _newest_first(
+        _balanced(_unrepeated(_one_per_paragraph([c for c in rest if c["stance"] == "strength"]), PER_LIST * 3),
+                  PER_LIST, u))
+    answer.evidence_against = _newest_first(
+        _balanced(_unrepeated(_one_per_paragraph([c for c in rest if c["stance"] == "development"]), PER_LIST * 3),
+                  PER_LIST, u))
 
 
 def _with_both_voices(chosen: list[dict], pool: list[dict]) -> list[dict]:
@@ -279,13 +346,54 @@ def _balanced(items: list[dict], limit: int, u: Understanding) -> list[dict]:
     return sorted(kept, key=lambda c: -c["relevance"])[:limit]
 
 
+def _key(item: dict) -> str:
+    """A sentence's words, whatever its quotes, case, spacing and punctuation: the same
+    sentence held twice (a report as PDF and as text) has one key."""
+    return " ".join(re.findall(r"[a-z0-9]+", normalise(item["text"]).lower()))
+
+
 def _distinct(items: list[dict]) -> list[dict]:
+    """The items, each said once: one repeating another word for word, nearly (a list in
+    an appendix, a finding quoted back), or held within it (a sentence shown with the
+    one before it) is left out."""
     kept: list[dict] = []
+    keys: list[str] = []
     for item in items:
-        text = item["text"].lower()
-        if not any(fuzz.ratio(text, other["text"].lower(), score_cutoff=NEAR_DUPLICATE) for other in kept):
-            kept.append(item)
+        key = _key(item)
+        if not key or any(key == k or key in k or k in key for k in keys) or \
+                any(fuzz.ratio(key, k, score_cutoff=NEAR_DUPLICATE) for k in keys):
+            continue
+        kept.append(item)
+        keys.append(key)
     return kept
+
+
+def _unrepeated(items: list[dict], keep: int) -> list[dict]:
+    """The first `keep` items, leaving out one that repeats most of a longer one kept (a
+    sentence quoted again with another after it); costlier than _distinct, so only as far
+    as a list needs."""
+    kept: list[tuple[dict, str]] = []
+    for item in items:
+        key = _key(item)
+        if not any(fuzz.partial_ratio(key, k, score_cutoff=NEAR_DUPLICATE) for _, k in kept):
+            kept.append((item, key))
+            if len(kept) >= keep:
+                break
+    return [item for item, _ in kept]
+
+
+def _newest_first(items: list[dict]) -> list[dict]:
+    """The items newest first among those of about the same relevance (within
+    RELEVANCE_BAND of the most relevant left), so that a newer finding comes before an
+    older one without an aside outranking what answers the question."""
+    left = sorted(items, key=lambda c: -c.get("relevance", 0.0))
+    out: list[dict] = []
+    while left:
+        top = left[0].get("relevance", 0.0)
+        band = [c for c in left if c.get("relevance", 0.0) >= top - RELEVANCE_BAND]
+        out += sorted(band, key=lambda c: c.get("date") or "", reverse=True)
+        left = [c for c in left if c not in band]
+    return out
 
 
 def _one_per_paragraph(items: list[dict]) -> list[dict]:
@@ -302,7 +410,9 @@ def _one_per_paragraph(items: list[dict]) -> list[dict]:
 def _criteria_touched(u: Understanding, cited: list[dict], paragraphs: dict[str, dict]) -> list[dict]:
     """The criteria the question names, then those the cited paragraphs are tagged with."""
     known = {c.id for c in framework.criteria()}
-    counts = Counter(c for item in cited for c in paragraphs[item["paragraph_id"]].get("criteria") or {}
+    # An improvement point or a grade may come from a paragraph the search did not return.
+    counts = Counter(c for item in cited
+                     for c in (paragraphs.get(item["paragraph_id"]) or {}).get("criteria") or item.get("paragraph_criteria") or ()
                      if c in known)
     out = [{"criterion": c, "title": framework.criterion(c).title, "from_question": True, "cited": counts[c]}
            for c in u.criteria]
@@ -320,9 +430,10 @@ def _message(answer: Answer, relevant: int) -> str:
                 f"{'only ' if relevant else ''}{relevant} sentence{' bears' if relevant == 1 else 's bear'} on it. "
                 "Add the relevant reports and papers, or ask more broadly.")
     missing = []
-    if u.intent in ("for", "both") and not answer.evidence_for:
+    stances = {c["stance"] for c in answer.summary}
+    if u.intent in ("for", "both") and not answer.evidence_for and "strength" not in stances:
         missing.append("strengths")
-    if u.intent in ("against", "both") and not answer.evidence_against:
+    if u.intent in ("against", "both") and not answer.evidence_against and "development" not in stances:
         missing.append("areas for development")
     if u.wants_figures and not answer.figures:
         missing.append("figures")

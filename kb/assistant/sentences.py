@@ -5,25 +5,20 @@ from __future__ import annotations
 
 import re
 
+from kb.assistant.figures import has_measure, measures, period
 from kb.evidence import voice_of
 from kb.tagging.text import normalise
 
 # The keys every sentence item carries (the web pages and the JSON answer rely on them).
 ITEM_KEYS = ("text", "paragraph_id", "doc_id", "title", "page", "number", "date", "stance")
 
-_PERCENT = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s?(?:%|per\s?cent\b)", re.I)
-_NUMBER = re.compile(r"(?<![\w.,/£$-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w/]|\.\d)")
 _LEADING_NUMBER = re.compile(r"^\s*\d{1,3}(?:\.\d{1,2})?\.?\s+(?=[A-Z(])")
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-# Numbers that label or date something rather than count it: "section 47", "Key Stage 4",
-# "aged 16", "paragraph 12", "Quarter 3", "7 February".
-_LABEL_BEFORE = re.compile(r"(?:\b(?:section|s|stage|aged|age|ages|paragraph|para|page|pages|appendix|"
-                           r"chapter|tier|level|phase|step|quarter|q|priority|version|schedule|article|"
-                           r"regulation|part|annex|table|figure|year|years|no|number|item|"
-                           + _MONTHS + r")\.?\s*|\baged?\s+\d+\s*(?:and|to|or|-)\s*)$", re.I)
-_LABEL_AFTER = re.compile(r"^(?:\s*-?\s*(?:year|years|yr)[\s-]*olds?\b|\s*-\s*and\b|\s+and\s+\d+\s*-?\s*year|"
-                          r"\s*(?:st|nd|rd|th)\b|\s+(?:" + _MONTHS + r")\b|\s*(?:am|pm)\b|\s*:\d)", re.I)
+# Fewer words than this: a heading, a label or a fragment, not a statement.
+MIN_WORDS = 5
+# A sentence that opens by pointing back ("This means that ...", "These include ...")
+# needs the sentence before it to say what it is about.
+_POINTS_BACK = re.compile(r"^\s*(?:this|these|that|those|such|it|they|which)\b(?!\s+(?:year|month|quarter|report|"
+                          r"inspection|paper|plan|strategy|document|self-evaluation|framework|service)s?\b)", re.I)
 
 
 def _period(p: dict) -> tuple[int, int | None] | None:
@@ -72,36 +67,37 @@ def citation(p: dict) -> dict:
 
 
 def has_figure(sentence: str) -> bool:
-    """Whether a sentence reports a figure: a percentage, or a number that counts
-    something rather than labelling or dating it (not a year, an age, a section number)."""
-    if _PERCENT.search(sentence):
-        return True
-    # A paragraph's own number left at the start of its first sentence ("24 The ...").
-    sentence = _LEADING_NUMBER.sub("", sentence)
-    for m in _NUMBER.finditer(sentence):
-        digits = m.group(1)
-        plain = digits.replace(",", "")
-        if plain.startswith("0") and not plain.startswith("0."):
-            continue  # telephone numbers and codes
-        value = float(plain)
-        if "." not in plain and "," not in digits and (1900 <= value <= 2099 or value < 2 or len(plain) > 5):
-            continue
-        if _LABEL_BEFORE.search(sentence[max(0, m.start() - 14):m.start()]):
-            continue
-        if _LABEL_AFTER.match(sentence[m.end():m.end() + 16]):
-            continue
-        return True
-    return False
+    """Whether a sentence reports a measure (kb.assistant.figures): a percentage, a rate, a
+    count of children or of work done, a timescale; not a year, an age, a section number,
+    a count of places ("14 localities") or a paragraph's own number at its start."""
+    return has_measure(_LEADING_NUMBER.sub("", sentence))
 
 
-def sentence_items(p: dict) -> list[dict]:
+def is_statement(text: str) -> bool:
+    """Whether a sentence can stand as evidence by itself: not a table's cells, a heading,
+    a label or a fragment that starts mid-thought (lower case, a stray mark)."""
+    words = text.split()
+    if len(words) < MIN_WORDS or "|" in text or "\t" in text.strip():
+        return False
+    first = text.lstrip("\"'“‘(-•* ")[:1]
+    if not first or first.islower() or not (first.isalpha() or first.isdigit()):
+        return False
+    # A line leading into a list ("The actions are:") says nothing by itself, unless it
+    # states a figure ("Since May 2018, 55 children have been born ...:").
+    return not text.rstrip().endswith(":") or has_figure(text)
+
+
+def sentence_items(p: dict, *, whole: bool = False) -> list[dict]:
     """The paragraph's sentences, each verbatim from its text, with stance and citation.
     Stored sentences come from the tagger, which normalises quotes; normalising maps
-    one character to one, so a match in the normalised text gives the original's span."""
+    one character to one, so a match in the normalised text gives the original's span.
+    `whole`: a sentence that points back ("This means that ...") comes with the sentence
+    before it, as one item spanning both, so that it says what it is about; a table's
+    sentences are those of its cells, never a row's cells run together."""
     text = p["text"]
     flat = normalise(text)
-    stored = p.get("sentences") or []
-    if not stored:
+    stored = _cell_sentences(p) if whole and p.get("kind") == "table" else p.get("sentences") or []
+    if not stored and not (whole and p.get("kind") == "table"):
         stored = _split(text)
     cite = citation(p)
     items, start = [], 0
@@ -111,11 +107,55 @@ def sentence_items(p: dict) -> list[dict]:
             at = flat.find(s["text"])
         if at < 0 or not s["text"].strip():
             continue
-        start = at + len(s["text"])
-        original = text[at:start]
-        items.append({"text": original, **cite, "stance": s.get("stance") or "context",
-                      "figure": has_figure(original), "seq": len(items)})
+        begin, start = at, at + len(s["text"])
+        if whole:   # a paragraph's own number left at its start ("24 The ...") is not its words
+            lead = _LEADING_NUMBER.match(text, begin, start)
+            begin = lead.end() if lead else begin
+        stance = s.get("stance") or "context"
+        if whole and items and _POINTS_BACK.match(s["text"]):
+            before = items.pop()
+            begin = before["begin"]
+            if stance == "context":
+                stance = before["stance"]
+        original = text[begin:start]
+        items.append({"text": original, **cite, "stance": stance, "figure": has_figure(original),
+                      "seq": len(items), "begin": begin})
+    for item in items:
+        del item["begin"]
+        if item["figure"]:
+            item["measures"] = measures(_LEADING_NUMBER.sub("", item["text"]))
+            item["period"] = period(item["text"])
     return items
+
+
+_GRADE_HEADER = re.compile(r"\b(?:grade|judgement|rating)s?\b", re.I)
+_STRENGTH_COLUMN = re.compile(r"\bstrengths?\b|\bworking well\b|\bwhat we do well\b", re.I)
+_DEVELOPMENT_COLUMN = re.compile(r"\b(?:development|improvement|to improve|weakness(?:es)?|concerns?|gaps?|"
+                                 r"next steps|priorit(?:y|ies))\b", re.I)
+
+
+def _cell_sentences(p: dict) -> list[dict]:
+    """The sentences in a table's cells, each with the stance its column's heading gives
+    ("Areas for Development") or else its own. A table of grades holds none: its cells
+    are names and grades, which kb.grades reads."""
+    from kb.tagging import sentence_split, sentence_stance
+    rows = p.get("rows") or [line.split(" | ") for line in p["text"].split("\n")]
+    if not rows:
+        return []
+    header = [normalise(c or "").strip() for c in rows[0]]
+    headed = all(len(c.split()) < MIN_WORDS for c in header)
+    if headed and any(_GRADE_HEADER.search(c) for c in header):
+        return []
+    columns = [("development" if _DEVELOPMENT_COLUMN.search(c) else "strength" if _STRENGTH_COLUMN.search(c)
+                else None) for c in header] if headed else []
+    out = []
+    for row in rows[1:] if headed else rows:
+        for j, cell in enumerate(row):
+            for sentence in sentence_split(normalise(cell or "")):
+                stance = (columns[j] if j < len(columns) else None) or sentence_stance(sentence, p.get("doc_type"))[0]
+                if stance != "context":     # names in a grid of roles and meetings say nothing
+                    out.append({"text": sentence, "stance": stance})
+    return out
 
 
 def _split(text: str) -> list[dict]:
@@ -132,4 +172,6 @@ def public(item: dict) -> dict:
     """A sentence item as the answer shows it: the contract keys, then the helpful extras."""
     out = {k: item.get(k) for k in ITEM_KEYS}
     out.update({k: item.get(k) for k in ("doc_type", "authority", "voice", "section", "figure")})
+    if item.get("figure"):
+        out.update({"measures": item.get("measures") or [], "period": item.get("period")})
     return out
