@@ -23,8 +23,15 @@ MAX_NAME = 64
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
 
 _hasher = PasswordHasher()
-# Checked against when the name is unknown, so an unknown name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
+_dummy: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against for an unknown name, so that a miss costs what a wrong
+    password does; made on first use (about a second), not when kb starts."""
+    if not _dummy:
+        _dummy.append(_hasher.hash("not a password anyone has"))
+    return _dummy[0]
 
 
 class AccountError(ValueError):
@@ -118,7 +125,7 @@ class Accounts:
         """The account, if `password` is its password and it is enabled; else None."""
         row = self.db.execute("SELECT * FROM accounts WHERE name = ?", ((name or "").strip(),)).fetchone()
         try:
-            _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password or "")
+            _hasher.verify(row["password_hash"] if row else _dummy_hash(), password or "")
         except (VerificationError, InvalidHashError):
             return None
         if row is None or row["disabled"]:

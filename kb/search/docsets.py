@@ -42,6 +42,21 @@ def live(snapshot: Snapshot) -> int:
     return mask
 
 
+def with_value(snapshot: Snapshot, fieldname: str) -> int:
+    """The paragraphs holding any value in a numeric field. Read from the field's
+    full-precision terms (one per distinct value) rather than an open NumericRange, which
+    walks every precision level in Python: 5 ms against 0.5 s on 7,000 paragraphs."""
+    key = ("with-value", fieldname)
+    mask = snapshot.memo.get(key)
+    if mask is None:
+        reader = snapshot.searcher.reader()
+        mask = 0
+        for term in snapshot.searcher.schema[fieldname].sortable_terms(reader, fieldname):
+            mask |= from_ids(reader.postings(fieldname, term).all_ids())
+        snapshot.memo[key] = mask
+    return mask
+
+
 def of_query(snapshot: Snapshot, q: wq.Query) -> int:
     """The paragraphs matching `q`, the same set Whoosh would match."""
     if isinstance(q, (wq.Or, wq.DisjunctionMax)):

@@ -67,7 +67,7 @@ def _restatements(snapshot: Snapshot) -> set[int]:
     ids = snapshot.memo.get("restatements")
     if ids is None:
         inspectors = facets.matching(snapshot, "doc_type", sorted(framework.INSPECTOR_DOC_TYPES))
-        numbered = docsets.of_query(snapshot, wq.NumericRange("number", None, None))
+        numbered = docsets.with_value(snapshot, "number")
         ids = snapshot.memo["restatements"] = docsets.to_ids(inspectors & ~numbered)
     return ids
 
