@@ -1,19 +1,27 @@
-"""Recall and answer time of the assistant (`kb ask`) on labelled questions.
+"""Recall, answer time and memory of the assistant (`kb ask`) on labelled questions, over
+any knowledge base.
 
-    python bench/ask.py [--home DIR] [--questions FILE] [--repeat N] [--json]
+    python bench/ask.py [--home DIR] [--questions FILE] [--commands N] [--json]
 
-Each line of the questions file (default bench/ask_questions.jsonl) is
-{"id", "question", "must_cite": [snippet, ...], "authority"?: name, "expect_enough"?: bool}.
-A snippet names a paragraph a good answer must cite: the paragraph whose text holds it
-(compared lower-cased, spacing and typographic quotes ignored). A snippet found in no
-stored paragraph is an error in the file, reported as such, not a miss.
+Each line of the questions file (default bench/ask_questions.jsonl, written for the
+bundled corpus) is {"id", "question", "must_cite": [snippet, ...], "authority"?: name,
+"expect_enough"?: bool}. A snippet names a paragraph a good answer must cite: the
+paragraph whose text holds it (compared lower-cased, spacing and typographic quotes
+ignored). On a knowledge base that holds none of a question's snippets the question is
+skipped and counted as such; a snippet missing while others of its question are held is
+left out of that question's recall and listed. (On the bundled corpus either is an error
+in the file: exit status 1.)
 
 Recall of a question = snippets whose paragraph the answer cites (in its summary, for,
-against or figures) / snippets. Reported: per question, micro recall over all snippets,
-macro recall over questions, the questions expecting "too little to answer" that said so,
-and answer time (median, p95, max over every timed call; one warm-up call first, since
-the first call also opens the index). Without --home the bundled corpus is ingested into
-a temporary knowledge base."""
+against or figures) / snippets held. Reported: per question, micro recall over all held
+snippets, macro recall over questions, the questions expecting "too little to answer"
+that said so, and two times:
+- in a warm process (the knowledge base opened once, as the web app holds it): each
+  question asked once, since a repeat answers from memoised tables; median, p95 and max.
+- as a fresh command: the first N questions each as one `kb ask --json` process (after
+  one untimed call that fills the byte-code and file caches), wall time and the child's
+  peak resident memory, medians with range.
+Without --home the bundled corpus is ingested into a temporary knowledge base."""
 from __future__ import annotations
 
 import argparse
@@ -26,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.search import knowledge_base, load_queries, percentile  # noqa: E402
+from bench.measure import ENV, KB, knowledge_base, load_jsonl, percentile, run_command, spread  # noqa: E402
 from kb.assistant import ask  # noqa: E402
 from kb.tagging.text import normalise  # noqa: E402
 
@@ -50,32 +58,59 @@ def locate(kb, questions: list[dict]) -> dict[str, set[str]]:
     return found
 
 
-def run(kb, questions: list[dict], repeat: int) -> dict:
+def held(questions: list[dict], where: dict[str, set[str]]) -> tuple[list[dict], list[str]]:
+    """The questions this knowledge base can be asked (a question with no snippets, such
+    as one expecting too little, always can), and the ids of those skipped."""
+    kept, skipped = [], []
+    for q in questions:
+        snippets = q.get("must_cite", [])
+        if snippets and not any(where[s] for s in snippets):
+            skipped.append(q["id"])
+        else:
+            kept.append(q)
+    return kept, skipped
+
+
+def run(kb, questions: list[dict]) -> dict:
     where = locate(kb, questions)
-    broken = sorted(s for s, ids in where.items() if not ids)
+    kept, skipped = held(questions, where)
     ask(kb, "warm up: how are children in care supported?")
     rows, times = [], []
-    for q in questions:
-        answer = None
-        for _ in range(repeat):
-            start = time.perf_counter()
-            answer = ask(kb, q["question"], authority=q.get("authority"))
-            times.append((time.perf_counter() - start) * 1000)
+    for q in kept:
+        start = time.perf_counter()
+        answer = ask(kb, q["question"], authority=q.get("authority"))
+        times.append((time.perf_counter() - start) * 1000)
         cited = {i["paragraph_id"] for i in answer.cited()}
         snippets = [s for s in q.get("must_cite", []) if where[s]]
         hits = [s for s in snippets if where[s] & cited]
         rows.append({"id": q["id"], "cited": len(hits), "expected": len(snippets),
-                     "missed": [s for s in snippets if s not in hits], "enough": answer.enough,
+                     "missed": [s for s in snippets if s not in hits],
+                     "not_held": [s for s in q.get("must_cite", []) if not where[s]], "enough": answer.enough,
                      "expect_enough": q.get("expect_enough", True), "ms": times[-1]})
     scored = [r for r in rows if r["expected"]]
     return {
-        "questions": len(rows),
+        "questions": len(rows), "skipped": skipped,
         "micro_recall": sum(r["cited"] for r in scored) / max(1, sum(r["expected"] for r in scored)),
         "macro_recall": statistics.mean(r["cited"] / r["expected"] for r in scored) if scored else 0.0,
         "enough_correct": sum(r["enough"] == r["expect_enough"] for r in rows),
-        "ms_median": statistics.median(times), "ms_p95": percentile(times, 95), "ms_max": max(times),
-        "timed_calls": len(times), "broken_snippets": broken, "rows": rows,
+        "ms_median": statistics.median(times) if times else 0.0, "ms_p95": percentile(times, 95) if times else 0.0,
+        "ms_max": max(times, default=0.0), "rows": rows, "kept": kept,
     }
+
+
+def commands(home: Path, questions: list[dict]) -> list[tuple[float, float]]:
+    def argv(q: dict) -> list[str]:
+        extra = ["--authority", q["authority"]] if q.get("authority") else []
+        return [KB, "--home", str(home), "ask", q["question"], *extra, "--json"]
+
+    run_command(argv({"question": "warm up the caches"}), env=ENV)
+    out = []
+    for q in questions:
+        wall, rss, status, _ = run_command(argv(q), env=ENV)
+        if status:
+            sys.exit(f"kb ask {q['question']!r} failed: exit {status}")
+        out.append((wall, rss))
+    return out
 
 
 def report(result: dict) -> str:
@@ -85,13 +120,21 @@ def report(result: dict) -> str:
         lines.append(f"{r['id']:<38} cited {r['cited']}/{r['expected']}  {r['ms']:6.1f} ms{flag}")
         for s in r["missed"]:
             lines.append(f"    missed: {s[:90]}")
-    for s in result["broken_snippets"]:
-        lines.append(f"ERROR snippet in no stored paragraph: {s}")
+        for s in r["not_held"]:
+            lines.append(f"    not held here: {s[:90]}")
     lines.append("")
+    if result["skipped"]:
+        lines.append(f"skipped {len(result['skipped'])} questions whose snippets this knowledge base does not hold: "
+                     + ", ".join(result["skipped"]))
     lines.append(f"questions {result['questions']}  recall micro {result['micro_recall']:.3f}  "
                  f"macro {result['macro_recall']:.3f}  enough right {result['enough_correct']}/{result['questions']}")
-    lines.append(f"answer time over {result['timed_calls']} calls: median {result['ms_median']:.1f} ms  "
+    lines.append(f"warm process, each question once: median {result['ms_median']:.1f} ms  "
                  f"p95 {result['ms_p95']:.1f} ms  max {result['ms_max']:.1f} ms  (target p95 < 300 ms)")
+    fresh = result.get("commands")
+    if fresh:
+        lines.append(f"fresh `kb ask` command, {len(fresh)} questions: wall "
+                     + spread([w for w, _ in fresh], " s", 2) + ", peak memory "
+                     + spread([m for _, m in fresh], " MB", 0))
     return "\n".join(lines)
 
 
@@ -99,14 +142,23 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--home", help="an existing knowledge base (default: the bundled corpus, ingested afresh)")
     ap.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
-    ap.add_argument("--repeat", type=int, default=3, help="timed calls per question")
+    ap.add_argument("--commands", type=int, default=5, help="questions also asked as a fresh `kb ask` command")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    questions = load_queries(args.questions)
+    questions = load_jsonl(args.questions)
     with knowledge_base(args.home) as kb:
-        result = run(kb, questions, max(1, args.repeat))
+        result = run(kb, questions)
+        home = kb.home
+        if args.commands:
+            result["commands"] = commands(home, result["kept"][:args.commands])
+    del result["kept"]
     print(json.dumps(result, indent=1) if args.json else report(result))
-    return 1 if result["broken_snippets"] else 0
+    # The questions file is written for the bundled corpus: there, a snippet not held is a
+    # mistake in the file, not a question to skip.
+    broken = not args.home and (result["skipped"] or any(r["not_held"] for r in result["rows"]))
+    if broken:
+        print("ERROR: the bundled corpus should hold every snippet of the questions file", file=sys.stderr)
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":

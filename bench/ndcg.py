@@ -19,7 +19,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from bench.search import knowledge_base, load_queries
+from bench.measure import knowledge_base, load_jsonl as load_queries
 from kb.search import search
 
 BENCH = Path(__file__).resolve().parent

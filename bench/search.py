@@ -1,196 +1,171 @@
-"""Search latency of kb.search against SQLite FTS5 over the same paragraphs and queries,
-and Whoosh indexing throughput, in one run.
+"""Search as a user meets it, against SQLite FTS5 over the same paragraphs in the same run:
+queries no process has answered before, over the knowledge base's own index.
 
-    python -m bench.search [--home KB_HOME] [--min-paragraphs N] [--rounds R]
+    python -m bench.search [--home KB_HOME] [--queries N] [--rounds R] [--commands C]
 
-Both engines do the same work per search: a ranked top 10 (Whoosh BM25F with our query
-expansion; FTS5 bm25()), the total, six facet counts over every matching paragraph
-(judgement, criteria, stance, document type, authority, year) and highlighted text (our
-highlighter; FTS5 snippet()). Every query of bench/queries.jsonl runs unfiltered and with
-each of three filters (judgement, document type, date range). The paragraphs are those of
-the knowledge base at --home, or of the bundled corpus ingested into a temporary one;
-they are copied under new document ids until there are at least --min-paragraphs, so the
-figures describe a knowledge base of realistic size. Prints the indexing rate, then p50
-and p95 per engine and the ratio of the p95s (target: kb.search within 2x of FTS5).
+The knowledge base at --home (default: the bundled corpus ingested into a temporary one)
+is searched as kb opens it. Its indexed paragraphs are also put in an FTS5 database
+(bench/fts.py: the same work per search: top ten with highlights, the total and six facet
+counts over every match, every word first and any word when none holds them all).
+
+Each query is timed once: kb memoises per-term tables, so a repeat answers from memory.
+The queries are bench/queries.jsonl's, then one to three words taken from the paragraphs
+(bench/measure.py), each distinct, each with one of four filters in turn (none, a
+judgement, a document type, a date range). Two measures:
+
+- in a warm process, as in `kb serve`: R processes, each opening the knowledge base and
+  building what the web app builds at start (kb.search.warm), then running its own N
+  queries once each through kb.search and once each through FTS5. Prints p50, p95 and
+  max per engine, the median over the R processes with their range, and the p95 ratio
+  (target: within 2x of FTS5).
+- as a fresh command, as on the command line: C queries, each one `kb search --json`
+  process and one `python bench/fts.py` process (interpreter, sqlite3, one search), after
+  one untimed `kb search` that fills the byte-code and file caches. Prints wall time and
+  the child's peak resident memory, medians with range (targets: within 5x of FTS5's
+  command, under 300 MB).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import re
-import shutil
-import sqlite3
-import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.index import Index
-from kb.search import search
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-BENCH = Path(__file__).resolve().parent
-TOP = 10
+from bench import fts  # noqa: E402
+from bench.measure import (ENV, KB, fresh_queries, knowledge_base_home, paragraphs, run_command,  # noqa: E402
+                           spread, summary)
+
+# kb.search keyword arguments; bench/fts.py and `kb search` take the same in their own names.
 FILTERS = ({}, {"judgement": "help-protection"}, {"doc_type": "ilacs-inspection"},
-           {"date_from": "2020", "date_to": "2023"})
-FACET_COLUMNS = ("judgement", "stance", "doc_type", "authority", "year")
+           {"date_from": "2015", "date_to": "2019"})
+OPTIONS = {"judgement": "--judgement", "doc_type": "--type", "date_from": "--from", "date_to": "--to"}
 
 
-@contextmanager
-def knowledge_base(home: str | None):
-    """The knowledge base at `home`, or the bundled corpus ingested into a temporary one."""
-    from kb.corpus import bundled_files
+def options(filters: dict) -> list[str]:
+    return [a for k, v in filters.items() for a in (OPTIONS[k], v)]
+
+
+def worker(home: str, fts_db: str, cases_file: str) -> int:
+    """One warm process: open as the web app does, then each case once per engine."""
+    import sqlite3
+
     from kb.kb import KnowledgeBase
+    from kb.search import search, warm
 
-    if home:
-        kb = KnowledgeBase(home)
-        try:
-            yield kb
-        finally:
-            kb.close()
-        return
-    tmp = tempfile.mkdtemp(prefix="kb-bench-")
-    kb = KnowledgeBase(tmp)
-    try:
-        report = kb.ingest(bundled_files())
-        if report.failed:
-            raise SystemExit(f"could not ingest the bundled corpus: {report.failed}")
-        yield kb
-    finally:
-        kb.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def load_queries(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    cases = json.loads(Path(cases_file).read_text("utf-8"))
+    t = time.perf_counter()
+    kb = KnowledgeBase(home)
+    warm(kb.index)
+    opened = time.perf_counter() - t
+    ours, theirs = [], []
+    for text, filters in cases:
+        t = time.perf_counter()
+        search(kb.index, text, limit=fts.TOP, **filters)
+        ours.append(time.perf_counter() - t)
+    kb.close()
+    db = sqlite3.connect(f"file:{fts_db}?mode=ro", uri=True)
+    for text, filters in cases:
+        t = time.perf_counter()
+        fts.search(db, text, filters)
+        theirs.append(time.perf_counter() - t)
+    print(json.dumps({"opened": opened, "kb": ours, "fts": theirs}))
+    return 0
 
 
-def scaled(rows: list[dict], minimum: int) -> list[dict]:
-    """`rows`, repeated under new document ids until there are at least `minimum`."""
-    out, copy = list(rows), 1
-    while rows and len(out) < minimum:
-        for r in rows:
-            doc_id = f"{r['doc_id']}-copy{copy}"
-            out.append({**r, "doc_id": doc_id, "paragraph_id": f"{doc_id}:{r['seq']}"})
-        copy += 1
+def warm_rounds(home: Path, fts_db: Path, rounds: list[list], work: Path) -> list[dict]:
+    out = []
+    for n, cases in enumerate(rounds):
+        cases_file = work / f"cases-{n}.json"
+        cases_file.write_text(json.dumps(cases), "utf-8")
+        p = subprocess.run([sys.executable, "-m", "bench.search", "--worker", str(home), str(fts_db), str(cases_file)],
+                           cwd=ROOT, env=ENV, capture_output=True, text=True)
+        if p.returncode:
+            sys.exit(f"a warm search process failed:\n{p.stderr}")
+        out.append(json.loads(p.stdout.splitlines()[-1]))
     return out
 
 
-# -- FTS5 ----------------------------------------------------------------------------------
-
-def build_fts(rows: list[dict]) -> sqlite3.Connection:
-    db = sqlite3.connect(":memory:")
-    db.executescript("""
-        CREATE TABLE para (id INTEGER PRIMARY KEY, paragraph_id TEXT, doc_id TEXT, title TEXT,
-                           judgement TEXT, stance TEXT, doc_type TEXT, authority TEXT, date TEXT, year TEXT);
-        CREATE TABLE para_criteria (id INTEGER, criterion TEXT);
-        CREATE INDEX para_criteria_id ON para_criteria(id);
-        CREATE VIRTUAL TABLE fts USING fts5(text, section, title, tokenize='porter unicode61');
-    """)
-    for i, r in enumerate(rows, 1):
-        date = r.get("date")
-        db.execute("INSERT INTO para VALUES (?,?,?,?,?,?,?,?,?,?)",
-                   (i, r["paragraph_id"], r["doc_id"], r.get("title"), r.get("judgement"), r.get("stance"),
-                    r.get("doc_type"), r.get("authority"), date, date[:4] if date else None))
-        db.executemany("INSERT INTO para_criteria VALUES (?,?)", [(i, c) for c in (r.get("criteria") or {})])
-        db.execute("INSERT INTO fts (rowid, text, section, title) VALUES (?,?,?,?)",
-                   (i, r["text"], " ; ".join(r.get("section") or []), r.get("title") or ""))
-    return db
-
-
-def fts_query(text: str) -> str:
-    """Any of the query's words, each quoted so FTS5 syntax in the query cannot break it."""
-    words = re.findall(r"\w+", text.lower())
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
-
-
-def fts_search(db: sqlite3.Connection, text: str, filters: dict) -> dict:
-    where, args = ["fts MATCH ?"], [fts_query(text)]
-    for column in ("judgement", "doc_type"):
-        if filters.get(column):
-            where.append(f"p.{column} = ?")
-            args.append(filters[column])
-    if filters.get("date_from"):
-        where.append("p.date >= ?")
-        args.append(filters["date_from"])
-    if filters.get("date_to"):
-        where.append("p.date <= ?")
-        args.append(filters["date_to"] + "~")
-    cond = " AND ".join(where)
-    hits = db.execute(
-        "SELECT p.paragraph_id, p.title, bm25(fts, 1.0, 0.5, 0.2) AS score,"
-        " snippet(fts, 0, '<mark>', '</mark>', '…', 40) FROM fts JOIN para p ON p.id = fts.rowid"
-        f" WHERE {cond} ORDER BY score LIMIT {TOP}", args).fetchall()
-    db.execute("DROP TABLE IF EXISTS temp.matched")
-    db.execute(f"CREATE TEMP TABLE matched AS SELECT p.id FROM fts JOIN para p ON p.id = fts.rowid WHERE {cond}",
-               args)
-    total = db.execute("SELECT COUNT(*) FROM matched").fetchone()[0]
-    facets = {c: dict(db.execute(f"SELECT p.{c}, COUNT(*) FROM matched m JOIN para p ON p.id = m.id"
-                                 f" WHERE p.{c} IS NOT NULL GROUP BY p.{c} ORDER BY 2 DESC").fetchall())
-              for c in FACET_COLUMNS}
-    facets["criteria"] = dict(db.execute(
-        "SELECT criterion, COUNT(*) FROM matched m JOIN para_criteria c ON c.id = m.id"
-        " GROUP BY criterion ORDER BY 2 DESC").fetchall())
-    return {"hits": hits, "total": total, "facets": facets}
-
-
-# -- timing --------------------------------------------------------------------------------
-
-def latencies(run, cases: list[tuple[str, dict]], rounds: int) -> tuple[list[float], list[float]]:
-    """Seconds per search: the first pass over the cases (caches cold: each query's terms
-    are read for the first time), then `rounds` more (caches warm, as in a running server)."""
-    first, warm = [], []
-    for times in [first] + [warm] * rounds:
-        for text, filters in cases:
-            t = time.perf_counter()
-            run(text, filters)
-            times.append(time.perf_counter() - t)
-    return first, warm
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+def commands(home: Path, fts_db: Path, cases: list) -> dict[str, list[tuple[float, float]]]:
+    run_command([KB, "--home", str(home), "search", "warm up the caches", "--json"], env=ENV)
+    out: dict[str, list[tuple[float, float]]] = {"kb search": [], "fts5": []}
+    for text, filters in cases:
+        wall, rss, status, _ = run_command([KB, "--home", str(home), "search", text, *options(filters), "--json"],
+                                           env=ENV)
+        if status:
+            sys.exit(f"kb search {text!r} {filters} failed: exit {status}")
+        out["kb search"].append((wall, rss))
+        wall, rss, status, _ = run_command([sys.executable, str(ROOT / "bench" / "fts.py"), str(fts_db), text,
+                                            *options(filters)], env=ENV)
+        if status:
+            sys.exit(f"bench/fts.py {text!r} failed: exit {status}")
+        out["fts5"].append((wall, rss))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        return worker(*argv[1:4])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--home", help="an existing knowledge base (default: ingest corpus/ afresh)")
-    ap.add_argument("--queries", default=str(BENCH / "queries.jsonl"))
-    ap.add_argument("--min-paragraphs", type=int, default=5000)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--queries", type=int, default=136, help="queries per warm process")
+    ap.add_argument("--rounds", type=int, default=3, help="warm processes, each with its own queries")
+    ap.add_argument("--commands", type=int, default=10, help="fresh `kb search` commands")
+    ap.add_argument("--seed", type=int, default=11)
     args = ap.parse_args(argv)
-    queries = [q["query"] for q in load_queries(Path(args.queries))]
-    cases = [(q, flt) for q in queries for flt in FILTERS]
-    with knowledge_base(args.home) as kb:
-        rows = scaled(list(kb.store.paragraphs(include_boilerplate=False)), args.min_paragraphs)
-    work = Path(tempfile.mkdtemp(prefix="kb-bench-index-"))
-    try:
-        index = Index(work)
+    with knowledge_base_home(args.home) as home, tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        from kb.kb import KnowledgeBase
+        kb = KnowledgeBase(home)
+        rows = paragraphs(kb)
+        documents = kb.store.counts()["documents"]
+        kb.close()
+        work = Path(tmp)
+        fts_db = work / "fts.sqlite3"
         t = time.perf_counter()
-        indexed = index.rebuild(rows)
-        secs = time.perf_counter() - t
-        print(f"whoosh indexing: {indexed} paragraphs in {secs:.2f} s ({indexed / secs:.0f} paragraphs/s)")
-        t = time.perf_counter()
-        db = build_fts(rows)
-        print(f"fts5 indexing:   {len(rows)} paragraphs in {time.perf_counter() - t:.2f} s")
-        ours = latencies(lambda q, flt: search(index, q, limit=TOP, **flt), cases, args.rounds)
-        theirs = latencies(lambda q, flt: fts_search(db, q, flt), cases, args.rounds)
-        index.close()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"searches: {len(cases)} cases over {len(rows)} paragraphs (top 10, total, 6 facets, "
-          "highlights; each query unfiltered and with 3 filters)")
-    for label, i in (("first pass", 0), (f"next {args.rounds} passes", 1)):
-        print(f"{label}:")
-        for name, values in (("kb.search", ours[i]), ("sqlite fts5", theirs[i])):
-            print(f"  {name:<12} p50 {1000 * statistics.median(values):7.2f} ms"
-                  f"   p95 {1000 * percentile(values, 95):7.2f} ms")
-        print(f"  p95 ratio kb.search / fts5: {percentile(ours[i], 95) / percentile(theirs[i], 95):.2f}x"
-              " (target <= 2x)")
+        fts.build(rows, fts_db)
+        print(f"knowledge base {home}: {documents} documents, {len(rows)} paragraphs indexed; "
+              f"fts5 built in {time.perf_counter() - t:.1f} s")
+        wanted = args.queries * args.rounds + args.commands
+        queries = fresh_queries([r["text"] for r in rows], wanted, args.seed)
+        if len(queries) < wanted:
+            sys.exit(f"only {len(queries)} distinct queries could be made from these paragraphs; ask for fewer")
+        cases = [(q, FILTERS[i % len(FILTERS)]) for i, q in enumerate(queries)]
+        # Command cases first: the labelled queries (realistic) lead the list.
+        command_cases, warm_cases = cases[:args.commands], cases[args.commands:]
+        rounds = [warm_cases[r::args.rounds] for r in range(args.rounds)]
+        results = warm_rounds(home, fts_db, rounds, work)
+        fresh = commands(home, fts_db, command_cases)
+    report_warm(results, args.queries)
+    report_commands(fresh)
     return 0
+
+
+def report_warm(results: list[dict], per_round: int) -> None:
+    print(f"\nin a warm process: {len(results)} processes x {per_round} queries, each query once "
+          "(opened and warmed as kb serve does: " + spread([r["opened"] for r in results], " s") + ")")
+    print(f"{'':14}{'p50 ms':>26}{'p95 ms':>26}{'max ms':>26}")
+    stats = {name: [summary([1000 * v for v in r[key]]) for r in results] for name, key in
+             (("kb.search", "kb"), ("sqlite fts5", "fts"))}
+    for name, per in stats.items():
+        print(f"{name:14}" + "".join(f" {spread([s[k] for s in per]):>25}" for k in ("p50", "p95", "max")))
+    ratios = [o["p95"] / t["p95"] for o, t in zip(stats["kb.search"], stats["sqlite fts5"])]
+    print(f"p95 ratio kb.search / fts5: {spread(ratios, 'x', 2)} (target <= 2x)")
+
+
+def report_commands(fresh: dict[str, list[tuple[float, float]]]) -> None:
+    n = len(fresh["kb search"])
+    print(f"\nas a fresh command: {n} queries, each its own process")
+    print(f"{'':14}{'wall s':>28}{'peak memory MB':>30}")
+    for name, values in fresh.items():
+        print(f"{name:14}{spread([w for w, _ in values], '', 3):>28}{spread([m for _, m in values], '', 0):>30}")
+    ratios = [o[0] / t[0] for o, t in zip(fresh["kb search"], fresh["fts5"])]
+    print(f"wall ratio kb search / fts5: {spread(ratios, 'x', 1)} (target <= 5x; memory target < 300 MB)")
 
 
 if __name__ == "__main__":

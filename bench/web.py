@@ -1,5 +1,7 @@
-"""Page times of the web app under concurrent clients, on a knowledge base of a few hundred
-inspection reports, served by `kb serve` (waitress) on 127.0.0.1.
+"""Page times of the web app under concurrent clients, and the server's memory, as people
+using `kb serve` (waitress) on 127.0.0.1 meet them: every timed request asks for an address
+nobody asked for before (another query, another filter, another document or paragraph), so
+nothing timed is answered from a table an earlier request filled.
 
     python bench/web.py [--home DIR] [--docs N] [--clients C] [--rounds R] [--probe]
 
@@ -7,16 +9,24 @@ Given an empty or new --home (or none: a temporary folder) it first builds a kno
 there: the bundled corpus plus N-5 variants of its documents, each under another (made-up)
 authority name and date, so that dashboards, filters and facets have hundreds of documents
 and tens of thousands of paragraphs to work over (a --home kept from one run serves the
-next without building again). Then it starts the server, requests every page once to warm
-it (first one request per page, timed as "first", then C clients x 5 rounds, not timed),
-and has C clients request each page R times (C x R x pages requests in all, nothing but
-127.0.0.1). Prints p50 and p95 per page (target: p95 under 100 ms) and, on a knowledge base
-it built (or with --probe), the time of the first page after a correction made outside
-the server, when the evidence snapshot re-reads the documents the change touched."""
+next without building again; a --home with documents is served as it is).
+
+Then it starts the server, requests one address of each page kind (timed, as "first"),
+has the C clients each run a few searches of their own (not timed: each server thread
+builds its own search state), and then has C clients request each page kind R times, each
+at an address of its own: C x R distinct addresses per kind (queries from
+bench/measure.py, filter combinations of the document types, authorities, years and
+stances held, documents and paragraphs). A kind with fewer addresses than that (the
+documents of a small knowledge base) repeats some, marked with * and the count. Prints
+p50, p95 and max per page kind (target: p95 under 100 ms), and the server process's
+resident memory when ready and at its peak (VmHWM in /proc/PID/status; target: under
+1 GB at 56,000 paragraphs). On a knowledge base it built (or with --probe), also the
+time of the first page after a correction made outside the server."""
 from __future__ import annotations
 
 import argparse
 import http.client
+import random
 import re
 import socket
 import statistics
@@ -26,10 +36,13 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import fresh_queries, vm_hwm_mb  # noqa: E402
+from kb import framework  # noqa: E402
 from kb.corpus import bundled_files  # noqa: E402
 from kb.home import DB_NAME  # noqa: E402
 from kb.kb import KnowledgeBase  # noqa: E402
@@ -38,7 +51,7 @@ PLACES = ("Ashcombe", "Brackenford", "Calderwick", "Dunmere", "Eastholm", "Fernl
           "Harrowgate", "Ivybridge", "Kestrel Vale", "Longmoor", "Marshfield", "Northwold", "Oakhaven",
           "Pennington", "Queensbury", "Ravensworth", "Stonebridge", "Thornbury", "Upminster")
 AUTHORITIES = ("Darlington", "Northumberland", "Durham")
-WARM_ROUNDS = 5
+WARM_SEARCHES = 8  # untimed searches, spread over the clients
 
 
 def variant(text: str, n: int) -> str:
@@ -80,30 +93,51 @@ def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, float]:
     return response.status, (time.perf_counter() - start) * 1000
 
 
-def pages(home: Path) -> dict[str, list[str]]:
-    """Each page measured, as the addresses a client takes in turn: several documents,
-    paragraphs and queries, so that nothing is timed only once it is cached."""
+def addresses(home: Path, n: int, seed: int = 11) -> dict[str, list[str]]:
+    """Per page kind, up to `n` distinct addresses, in the order clients take them."""
+    rng = random.Random(seed)
     kb = KnowledgeBase(home)
-    biggest = sorted(kb.store.documents(), key=lambda d: -d["paragraphs"])[:8]
-    paragraphs = [next(p["paragraph_id"] for p in kb.store.paragraphs(d["doc_id"], include_boilerplate=False))
-                  for d in biggest]
+    docs = [d for d in kb.store.documents() if not d.get("duplicate_of")]
+    rows = list(kb.store.paragraphs(include_boilerplate=False, copies=False))
     kb.close()
+    queries = fresh_queries([r["text"] for r in rows], 4 * n + 2 * WARM_SEARCHES, seed)
+    rng.shuffle(queries)
+    warm, queries = queries[:2 * WARM_SEARCHES], queries[2 * WARM_SEARCHES:]
+    types = sorted({d["doc_type"] for d in docs if d.get("doc_type")})
+    authorities = sorted({d["authority"] for d in docs if d.get("authority")})
+    years = sorted({int(d["date"][:4]) for d in docs if (d.get("date") or "")[:4].isdigit()})
+    combos = [urlencode({k: v for k, v in (("type", t), ("authority", a), ("from", y), ("stance", st)) if v})
+              for t in [None, *types] for a in [None, *authorities[:12]] for y in [None, *years[-6:]]
+              for st in (None, "strength", "development")]
+    rng.shuffle(combos)
+
+    def with_filters(paths: list[str]) -> list[str]:
+        """Each path once, then each with filter combinations in turn, `n` in all."""
+        out = list(paths)
+        for i, combo in enumerate(c for c in combos if c):
+            if len(out) >= n:
+                break
+            out.append(f"{paths[i % len(paths)]}?{combo}")
+        return out[:n]
+
+    criteria = [c.id for c in framework.criteria()]
+    rng.shuffle(criteria)
+    rng.shuffle(docs)
+    rng.shuffle(rows)
+    filters = [f"type={t}" for t in types] + ["judgement=in-care", "judgement=help-protection",
+                                                "stance=development", "stance=strength", "from=2018"]
     return {
-        "dashboard": ["/", "/?type=ilacs-inspection"],
-        "judgement": [f"/judgement/{j}" for j in ("help-protection", "in-care", "care-leavers", "leadership")],
-        "judgement+filters": ["/judgement/leadership?type=ilacs-inspection&from=2019",
-                              "/judgement/help-protection?type=self-evaluation",
-                              "/judgement/in-care?authority=Darlington"],
-        "criterion": ["/criterion/hp.assessment", "/criterion/lead.workforce", "/criterion/cic.permanence",
-                      "/criterion/cl.accommodation?type=ilacs-inspection"],
-        "search": ["/search?q=assessment+timeliness", "/search?q=personal+advisers", "/search?q=PLO",
-                   "/search?q=management+oversight+supervision"],
-        "search+filters": ["/search?q=management+oversight&type=ilacs-inspection&from=2020",
-                           "/search?q=foster+carers&judgement=in-care", "/search?q=audits&stance=development"],
-        "search page 3": ["/search?q=children&page=3", "/search?q=social+workers&page=2"],
-        "document": [f"/document/{d['doc_id']}" for d in biggest],
-        "paragraph": [f"/paragraph/{pid}" for pid in paragraphs],
-        "documents": ["/documents", "/documents?type=ilacs-inspection"],
+        "warm": [f"/search?{urlencode({'q': q})}" for q in warm],
+        "dashboard": with_filters(["/"]),
+        "judgement": with_filters([f"/judgement/{j}" for j in framework.JUDGEMENT_IDS if j != "overall"]),
+        "criterion": with_filters([f"/criterion/{c}" for c in criteria]),
+        "search": [f"/search?{urlencode({'q': q})}" for q in queries[:n]],
+        "search+filters": [f"/search?{urlencode({'q': q})}&{filters[i % len(filters)]}"
+                           for i, q in enumerate(queries[n:2 * n])],
+        "search page 2-3": [f"/search?{urlencode({'q': q, 'page': 2 + i % 2})}" for i, q in enumerate(queries[2 * n:3 * n])],
+        "document": [f"/document/{d['doc_id']}" for d in docs[:n]],
+        "paragraph": [f"/paragraph/{r['paragraph_id']}" for r in rows[:n]],
+        "documents": with_filters(["/documents"]),
     }
 
 
@@ -120,20 +154,24 @@ def wait_for(port: int, server: subprocess.Popen, timeout: float = 600) -> None:
     sys.exit("the server did not start")
 
 
-def measure(port: int, targets: dict[str, list[str]], clients: int, rounds: int) -> dict[str, list[float]]:
+def measure(port: int, targets: dict[str, list[str]], clients: int, rounds: int,
+            skip: int = 0) -> dict[str, list[float]]:
+    """Each client's r-th request of a kind takes that kind's address number
+    skip + r * clients + client (wrapping round a list too short)."""
     times: dict[str, list[float]] = {name: [] for name in targets}
     failures: list[str] = []
     lock = threading.Lock()
 
     def client(n: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for r in range(rounds):
             for name, paths in targets.items():
-                status, ms = get(conn, paths[(n + r) % len(paths)])
+                path = paths[(skip + r * clients + n) % len(paths)]
+                status, ms = get(conn, path)
                 with lock:
                     times[name].append(ms)
                     if status != 200:
-                        failures.append(f"{name}: HTTP {status}")
+                        failures.append(f"{name}: HTTP {status} {path}")
         conn.close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -142,7 +180,7 @@ def measure(port: int, targets: dict[str, list[str]], clients: int, rounds: int)
     for t in threads:
         t.join()
     if failures:
-        sys.exit("failed requests: " + ", ".join(sorted(set(failures))))
+        sys.exit("failed requests: " + ", ".join(sorted(set(failures))[:10]))
     return times
 
 
@@ -156,16 +194,19 @@ def main() -> int:
                                               "(default: built in a temporary folder)")
     ap.add_argument("--docs", type=int, default=300, help="documents in a built knowledge base")
     ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--rounds", type=int, default=10, help="requests of each page per client")
+    ap.add_argument("--rounds", type=int, default=10, help="requests of each page kind per client")
     ap.add_argument("--probe", action="store_true",
                     help="also time the first page after a change on an existing --home (writes a confirmation)")
+    ap.add_argument("--seed", type=int, default=11, help="for the queries and the order of addresses")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home or Path(tmp) / "kb"
         built = not has_documents(home)
         if built:
             build(home, args.docs)
-        targets = pages(home)
+        needed = args.clients * args.rounds
+        targets = addresses(home, needed + 1, args.seed)
+        warm = targets.pop("warm")
         port = free_port()
         server = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve",
                                    "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
@@ -173,14 +214,18 @@ def main() -> int:
         try:
             started = time.perf_counter()
             wait_for(port, server)
-            print(f"server ready in {time.perf_counter() - started:.1f} s (evidence snapshot built at start)")
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            warm = {name: get(conn, paths[0])[1] for name, paths in targets.items()}
+            ready_rss = vm_rss_mb(server.pid)
+            print(f"server ready in {time.perf_counter() - started:.1f} s, {ready_rss:.0f} MB resident")
+            # The last address of each kind is the untimed-before "first" request; the
+            # timed ones are the first `needed`.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            first = {name: get(conn, paths[-1])[1] for name, paths in targets.items()}
             conn.close()
-            # Each server thread keeps its own search state: warm them all before measuring.
-            measure(port, targets, args.clients, WARM_ROUNDS)
+            measure(port, {"warm": warm}, args.clients, WARM_SEARCHES // args.clients)
             times = measure(port, targets, args.clients, args.rounds)
-            report(times, warm, args.clients)
+            report(times, first, targets, args.clients, needed)
+            print(f"server memory: {ready_rss:.0f} MB resident when ready, peak {vm_hwm_mb(server.pid):.0f} MB "
+                  "(VmHWM; target < 1 GB at 56,000 paragraphs)")
             if built or args.probe:
                 print(f"first dashboard after a correction made outside the app: "
                       f"{rebuild_time(home, port):.0f} ms")
@@ -188,6 +233,13 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
     return 0
+
+
+def vm_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def has_documents(home: Path) -> bool:
@@ -199,14 +251,18 @@ def has_documents(home: Path) -> bool:
     return count > 0
 
 
-def report(times: dict[str, list[float]], warm: dict[str, float], clients: int) -> None:
+def report(times: dict[str, list[float]], first: dict[str, float], targets: dict[str, list[str]],
+           clients: int, needed: int) -> None:
     total = sum(len(v) for v in times.values())
-    print(f"{clients} clients, {total} requests; times in ms")
-    print(f"{'page':<20}{'first':>8}{'p50':>8}{'p95':>8}")
+    print(f"{clients} clients, {total} requests, each page kind at {needed} addresses; times in ms")
+    print(f"{'page':<20}{'first':>8}{'p50':>8}{'p95':>8}{'max':>8}")
     for name, values in times.items():
-        print(f"{name:<20}{warm[name]:>8.1f}{statistics.median(values):>8.1f}{p95(values):>8.1f}")
+        short = "" if len(targets[name]) > needed else f"  * {len(set(targets[name]))} distinct addresses"
+        print(f"{name:<20}{first[name]:>8.1f}{statistics.median(values):>8.1f}{p95(values):>8.1f}"
+              f"{max(values):>8.1f}{short}")
     everything = [v for values in times.values() for v in values]
-    print(f"{'all pages':<20}{'':>8}{statistics.median(everything):>8.1f}{p95(everything):>8.1f}", flush=True)
+    print(f"{'all pages':<20}{'':>8}{statistics.median(everything):>8.1f}{p95(everything):>8.1f}"
+          f"{max(everything):>8.1f}", flush=True)
 
 
 def rebuild_time(home: Path, port: int) -> float:
