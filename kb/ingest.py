@@ -153,6 +153,10 @@ class Pending:
     def __init__(self, future):
         self._future = future
 
+    def done(self) -> bool:
+        """Whether the result is in, so that `result` will not wait."""
+        return self._future.done()
+
     def result(self):
         """The worker's result (a Prepared document: raises ReadError), or None if the
         worker died (a reader crashed the interpreter): then the caller does the work."""

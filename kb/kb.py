@@ -78,7 +78,9 @@ class KnowledgeBase:
         report = IngestReport()
         files = expand_paths(paths, report.skipped)
         # Each document is indexed as soon as it is stored, while workers prepare the next
-        # ones; the index takes all of them in one commit at the end.
+        # ones; the index takes them in one commit, made early when the next document is
+        # not prepared yet: its write lock is never held while a document is read and
+        # tagged, so that a person's correction does not wait for that.
         with Workers(len(files)) as workers, self.index.batch(self._rows) as index_document:
             for i, (path, loaded) in enumerate(self._read_ahead(files, force, workers)):
                 if progress:
@@ -86,6 +88,8 @@ class KnowledgeBase:
                 try:
                     if isinstance(loaded, ReadError):   # the file itself could not be read
                         raise loaded
+                    if not loaded.ready():
+                        index_document.flush()
                     outcome, doc_id, prepared = self._store_loaded(loaded, force)
                 except ReadError as e:
                     report.failed.append((str(path), str(e)))
@@ -104,7 +108,22 @@ class KnowledgeBase:
 
     def ingest_bytes(self, data: bytes, name: str, force: bool = False) -> tuple[str, str]:
         """Ingest one uploaded file; returns (outcome, doc_id). Raises ReadError."""
-        outcome, doc_id, prepared = self._store_loaded(_Loaded(data, name, None, self.stance_model), force)
+        return self.store_prepared(self.prepare_bytes(data, name, force), force)
+
+    def prepare_bytes(self, data: bytes, name: str, force: bool = False) -> _Loaded:
+        """The slow half of `ingest_bytes`: read, segment, describe and tag an uploaded file,
+        writing nothing, so that it needs no lock (unless its bytes are held already).
+        Raises ReadError."""
+        loaded = _Loaded(data, name, None, self.stance_model)
+        if force or not self.store.document_by_hash(loaded.digest):
+            loaded.prepared()
+        return loaded
+
+    def store_prepared(self, loaded: _Loaded, force: bool = False) -> tuple[str, str]:
+        """The quick half: store a prepared upload in one transaction and index it;
+        returns (outcome, doc_id). Raises ReadError (the bytes, held already when it was
+        prepared, were removed since, and reading them now failed)."""
+        outcome, doc_id, prepared = self._store_loaded(loaded, force)
         if prepared:
             copy = self._settle_copy(doc_id)
             touched = [doc_id] + ([copy.copy] if copy and copy.copy != doc_id else [])
@@ -326,11 +345,18 @@ class _Loaded:
         self.data, self.name, self.path, self.stance_model = data, name, path, stance_model
         self.digest = content_hash(data)
         self.pending: Pending | None = None
+        self._prepared: Prepared | None = None
+
+    def ready(self) -> bool:
+        """Whether `prepared` will answer without reading the file now or waiting for a worker."""
+        return self._prepared is not None or (self.pending is not None and self.pending.done())
 
     def prepared(self) -> Prepared:
-        """The prepared document; raises ReadError."""
-        prepared = self.pending.result() if self.pending else None
-        return prepared or prepare(self.data, self.name, self.path, self.stance_model)
+        """The prepared document, prepared once; raises ReadError."""
+        if self._prepared is None:
+            prepared = self.pending.result() if self.pending else None
+            self._prepared = prepared or prepare(self.data, self.name, self.path, self.stance_model)
+        return self._prepared
 
 
 def _doc_record(doc_id: str, prepared: Prepared, digest: str) -> dict:

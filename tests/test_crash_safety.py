@@ -32,10 +32,12 @@ def write_docs(folder: Path) -> list[Path]:
 
 def run_killed_at_index_commit(home: Path, files: list[Path]) -> int:
     """Run an ingest in a process of its own that kills itself (SIGKILL) at the moment the
-    index would commit the batch; returns its exit status."""
+    index would commit the batch, every document of it stored (as when each was prepared
+    in time, so none was committed early); returns its exit status."""
     script = textwrap.dedent(f"""
         import os, signal, sys
         import kb.search.index
+        kb.search.index._Batch.flush = lambda self: None
         kb.search.index._Batch.commit = lambda self: os.kill(os.getpid(), signal.SIGKILL)
         from kb.kb import KnowledgeBase
         KnowledgeBase({str(home)!r}).ingest(sys.argv[1:])

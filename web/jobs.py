@@ -73,8 +73,13 @@ class UploadJobs:
         job.state = "working"
         state = self._state
         try:
+            # Reading, segmenting and tagging take most of an ingest and write nothing: they
+            # run before the write lock, which is then held for one short store and index
+            # commit, so that corrections and other uploads wait no longer than that.
+            kb = state.kb()
+            loaded = kb.prepare_bytes(data, job.name)
             with state.writing() as change:
-                job.outcome, job.doc_id = state.kb().ingest_bytes(data, job.name)
+                job.outcome, job.doc_id = kb.store_prepared(loaded)
                 change.doc_ids.add(job.doc_id)
         except ReadError as e:
             job.error = str(e)

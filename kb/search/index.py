@@ -398,11 +398,12 @@ class _Batch:
     def flush(self) -> None:
         """Commit the documents replaced so far and let the write lock go, so that other
         writers (a person's correction) need not wait while the caller prepares the next
-        document; the next replacement takes the lock again."""
-        self.commit()
+        document; the next replacement takes the lock again. Its segment is left unmerged
+        (merging small segments takes most of a commit): the batch's last commit merges."""
+        self.commit(merge=False)
         self._held, self._writer, self._doc_ids, self._repeated = ExitStack(), None, {}, False
 
-    def commit(self) -> None:
+    def commit(self, merge: bool = True) -> None:
         with self._held:
             if self._writer is None:
                 return
@@ -413,7 +414,7 @@ class _Batch:
                     for doc_id in self._doc_ids:
                         self._writer.delete_by_term("doc_id", doc_id)
                     add_rows(self._writer, self._rows_of(list(self._doc_ids)))
-                self._writer.commit()
+                self._writer.commit(merge=merge)
             except BaseException:
                 self._writer.cancel()
                 raise
