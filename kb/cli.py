@@ -13,6 +13,7 @@ from kb import framework
 from kb.accounts_cli import record_command, register as register_accounts
 from kb.assistant.cli import register as register_assistant
 from kb.backup import register as register_backup
+from kb.settings_cli import register as register_settings
 
 # The protective marking leads every record (kb.marking): a CSV has nowhere else to hold it.
 EXPORT_FIELDS = ["marking", "doc_id", "title", "doc_type", "authority", "date", "paragraph_id", "page", "number",
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_assistant(sub)
     register_backup(sub)
     register_accounts(sub)
+    register_settings(sub)
     s = cmd("serve", cmd_serve, "start the web app")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=positive_int, default=5000)
