@@ -205,6 +205,9 @@ class Store:
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, so a removed document's text leaves the
+        # file, whatever this build of SQLite defaults to.
+        self.db.execute("PRAGMA secure_delete = ON")
         self._use_wal()   # readers go on while one writer ingests
         self.db.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
@@ -385,7 +388,13 @@ class Store:
         """Remove a document and its paragraphs; its corrections and history stay, so that
         ingesting it again, under any name, brings the corrections back."""
         with self.transaction() as db:
-            return db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+            removed = db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+        if removed:
+            # The write-ahead log still holds the pages as they were; fold it into the
+            # database and empty it. A reader still reading the old state keeps the log
+            # busy, and the next checkpoint after it finishes empties it instead.
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return removed
 
     # -- paragraphs -----------------------------------------------------------------
     _PARA_SQL = (

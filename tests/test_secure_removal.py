@@ -74,3 +74,16 @@ def test_a_document_dropped_while_others_are_indexed_again_leaves_no_text(tmp_pa
     assert index.add_documents(["a", "b"], [row("b:0", "Care leavers are well supported.")]) == 1
     assert index_holds(tmp_path, SECRET) == []
     assert index.doc_count() == 2
+
+
+def test_removed_text_is_in_no_file_of_the_home(tmp_path, capsys):
+    home, folder = tmp_path / "home", tmp_path / "docs"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text)
+    kb(capsys, home, "ingest", str(folder))
+    secret = doc_id_of(home, "secret.txt", capsys)
+    kb(capsys, home, "remove", secret)
+    word = SECRET.split()[0].lower().encode()
+    holding = [str(p.relative_to(home)) for p in home.rglob("*") if p.is_file() and word in p.read_bytes().lower()]
+    assert holding == []
