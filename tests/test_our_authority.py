@@ -253,3 +253,13 @@ def test_compare_page_says_whose_account_and_asks_when_undecided(client):
     save_settings(client, authority="Northshire")
     page = text_of(client.get("/compare").get_data(as_text=True))
     assert "Our authority: Northshire (chosen in settings)" in page and "Northshire" in page
+
+
+def test_compare_page_shows_other_authorities_findings_apart_on_request(client):
+    save_settings(client, authority="Northshire")
+    page = text_of(client.get("/compare").get_data(as_text=True))
+    assert "Show what inspectors found elsewhere" in page and "in Southshire are thorough" not in page
+    page = text_of(client.get("/compare?comparators=1").get_data(as_text=True))
+    assert "Hide what inspectors found elsewhere" in page
+    ours, elsewhere = page.split("What inspectors found elsewhere (other authorities' reports", 1)
+    assert "in Southshire are thorough" in elsewhere and "in Southshire are thorough" not in ours

@@ -101,7 +101,8 @@ def compare_page():
     s = ours.scope(snap, authority)
     chosen = authority or s.ours.one
     try:
-        comparison = snap.view(("compare", chosen), lambda: compare(current().kb(), chosen).to_dict())
+        comparison = snap.view(("compare", chosen, s.comparators),
+                               lambda: compare(current().kb(), chosen, with_comparators=s.comparators).to_dict())
     except ValueError as e:
         # Not ours to pick: say so beside the choice of authority.
         return render_template("compare.html", comparison=None, error=str(e), authority=authority, snap=snap,
