@@ -10,7 +10,7 @@ from contextlib import redirect_stdout
 import pytest
 
 from kb import audit
-from kb.assistant import ask, compare
+from kb.assistant import ask, compare, pack
 from kb.assistant.question import unheld_authority
 from kb.cli import main
 from kb.kb import KnowledgeBase
@@ -263,3 +263,11 @@ def test_compare_page_shows_other_authorities_findings_apart_on_request(client):
     assert "Hide what inspectors found elsewhere" in page
     ours, elsewhere = page.split("What inspectors found elsewhere (other authorities' reports", 1)
     assert "in Southshire are thorough" in elsewhere and "in Southshire are thorough" not in ours
+
+
+def test_a_pack_defaults_to_our_authority_and_says_so_on_its_title_page(kb):
+    choose(kb.store, ["Northshire"], "jo")
+    made = pack(kb, "help-protection")
+    assert made.authority == "Northshire"
+    assert ("Whose", "Our authority: Northshire (chosen in settings)") in made.details(prepared_by="jo")
+    assert "Our authority: Northshire (chosen in settings)" in made.to_markdown(prepared_by="jo")

@@ -15,6 +15,7 @@ from kb.assistant.sentences import public, sentence_items
 from kb.assistant.summarise import cosine, terms_of, vectors
 from kb.assistant.themes import Theme, resolve
 from kb.marking import marking
+from kb.our_authority import our_authorities
 
 PER_SIDE = 5           # sentences per criterion from inspectors, and from the authority
 FIGURES = 5            # figures per criterion
@@ -69,6 +70,7 @@ class Pack:
     sections: list[CriterionSection]
     open_areas: list[OpenArea]
     as_of_basis: str = "the newest document held"    # why as_of is the date it is
+    said: str = ""               # whose pack this is, and how that was decided
 
     @property
     def title(self) -> str:
@@ -120,6 +122,7 @@ class Pack:
         """What the title page says the pack is: theme, authority, dates, who, marking."""
         return [("Theme", self.theme.title),
                 ("Authority", self.authority or "not named by the documents held"),
+                *([("Whose", self.said)] if self.said else []),
                 ("Evidence held up to", _long_date(self.as_of) if self.as_of else "no dated document"),
                 ("Date", _long_date((today or date.today()).isoformat())),
                 ("Prepared by", prepared_by or audit.operator()),
@@ -244,7 +247,9 @@ def pack(kb, theme: str, *, authority: str | None = None, as_of: str | None = No
     paragraphs = scope.criterion_paragraphs(kb.store, list(chosen.criteria), who)
     sections = [_section(framework.criterion(cid), paragraphs[cid], since, as_of) for cid in chosen.criteria]
     last, areas = _open_areas(kb, paragraphs, chosen)
-    return Pack(chosen, who, as_of, since, last, sections, areas, basis)
+    # Asked for by name, the authority needs no explaining; by default, say whose it is.
+    said = "" if authority else our_authorities(kb.store).describe()
+    return Pack(chosen, who, as_of, since, last, sections, areas, basis, said)
 
 
 def _valid_date(text: str) -> str:
