@@ -230,3 +230,18 @@ def test_no_answer_quotes_a_heading_a_fragment_or_table_debris(two_authorities):
             text = item["text"].strip()
             assert not text.startswith("|") and "\t" not in text and not text.endswith("?")
             assert len(text.split()) >= 5 and not text[0].islower()
+
+
+def test_with_no_inspection_report_held_an_own_papers_list_of_areas_for_development_leads(tmp_path):
+    kb = KnowledgeBase(tmp_path / "home")
+    paper = ("Westshire Council Cabinet report 2025\n\nDate: 3 March 2025\n\n## Areas for development\n\n"
+             "The timeliness of reviews for children who move home.\n\n"
+             "The quality of supervision records for social workers.\n\n## Progress\n\n"
+             "Caseloads have fallen and staff morale is good.\n")
+    kb.ingest_bytes(paper.encode(), "westshire-cabinet-report-2025.md")
+    answer = ask(kb, "What needs to improve in Westshire?")
+    texts = [i["text"] for i in answer.evidence_against]
+    assert texts[:2] == ["The timeliness of reviews for children who move home.",
+                         "The quality of supervision records for social workers."]
+    assert answer.message.startswith("No inspection report held lists what needs to improve")
+    kb.close()

@@ -34,16 +34,23 @@ def under_improvement_heading(p: dict) -> bool:
 def newest_points(store, authority: str | None) -> tuple[dict | None, list[dict]]:
     """The newest inspector-written document of the authority (all authorities when None)
     that lists improvement points, and those points as evidence items in its order; one
-    copy of a report held twice (the one with pages, else the one held first)."""
-    docs = [d for d in store.documents() if d.get("doc_type") in framework.INSPECTOR_DOC_TYPES
-            and not d.get("duplicate_of") and (authority is None or d.get("authority") == authority)]
+    copy of a report held twice (the one with pages, else the one held first). With no
+    such report held, the newest of the authority's own papers that lists its areas for
+    development (a committee paper reporting an inspection's points, say), its points
+    being those it tags as development."""
+    held = [d for d in store.documents() if not d.get("duplicate_of")
+            and (authority is None or d.get("authority") == authority)]
     # Newest first; of one date, the copy with pages, then the first held.
-    docs.sort(key=lambda d: (d.get("date") or "", bool(d.get("pages"))), reverse=True)
-    for doc in docs:
-        rows = [p for p in store.paragraphs(doc_id=doc["doc_id"], include_boilerplate=False)
-                if p.get("kind") != "table" and under_improvement_heading(p) and p["text"].strip()]
-        if rows:
-            return doc, [_point(p) for p in rows]
+    held.sort(key=lambda d: (d.get("date") or "", bool(d.get("pages"))), reverse=True)
+    inspectors = [d for d in held if d.get("doc_type") in framework.INSPECTOR_DOC_TYPES]
+    own = [d for d in held if d.get("doc_type") not in framework.INSPECTOR_DOC_TYPES]
+    for docs, development_only in ((inspectors, False), (own, True)):
+        for doc in docs:
+            rows = [p for p in store.paragraphs(doc_id=doc["doc_id"], include_boilerplate=False)
+                    if p.get("kind") != "table" and under_improvement_heading(p) and p["text"].strip()
+                    and (not development_only or p.get("stance") == "development")]
+            if rows:
+                return doc, [_point(p) for p in rows]
     return None, []
 
 
