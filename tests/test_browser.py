@@ -232,3 +232,36 @@ def test_choose_our_authority_in_settings_then_the_dashboard_says_so(page):
     page.goto("/criterion/hp.assessment")
     page.get_by_role("link", name="Show what inspectors found elsewhere").click()
     expect(page.get_by_role("heading", name="What inspectors found elsewhere")).to_be_visible()
+
+
+def test_grades_page_sorts_and_downloads(page):
+    page.goto("/grades")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inspection grades by authority")
+    table = page.locator("table").first
+    expect(table).to_contain_text("Darlington")
+    expect(table).to_contain_text("Good")
+    check(page, "15-grades")
+    page.get_by_role("link", name=re.compile("^Latest inspection")).first.click()
+    expect(page).to_have_url(re.compile(r"sort=date"))
+    with page.expect_download() as got:
+        page.get_by_role("link", name="CSV").first.click()
+    rows = list(csv.reader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "marking" and any("Darlington" in r for r in rows[1:])
+
+
+def test_correct_a_documents_details_then_see_them_and_their_history(page):
+    page.goto("/document/northumberland-service-statement-2019-21")
+    page.get_by_text("Correct these details").click()
+    page.locator("#detail-date").fill("2019-04-01")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.locator("main")).to_contain_text("1 April 2019")
+    history = page.locator("table", has_text="date")
+    expect(page.get_by_role("heading", name="Changes to these details")).to_be_visible()
+    expect(history.last).to_contain_text("2019-04-01")
+    check(page, "16-document-details")
+    page.get_by_text("Correct these details").click()
+    page.locator("#detail-authority").fill("")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#detail-date")).to_have_value("2019-04-01")
+    check(page, "17-document-details-error")
