@@ -4,6 +4,7 @@ nobody asked for before (another query, another filter, another document or para
 nothing timed is answered from a table an earlier request filled.
 
     python bench/web.py [--home DIR] [--docs N] [--clients C] [--rounds R] [--probe]
+    python bench/web.py --signed-in --home COPY [--clients 8] [--seconds S]
 
 Given an empty or new --home (or none: a temporary folder) it first builds a knowledge base
 there: the bundled corpus plus N-5 variants of its documents, each under another (made-up)
@@ -21,11 +22,20 @@ documents of a small knowledge base) repeats some, marked with * and the count. 
 p50, p95 and max per page kind (target: p95 under 100 ms), and the server process's
 resident memory when ready and at its peak (VmHWM in /proc/PID/status; target: under
 1 GB at 56,000 paragraphs). On a knowledge base it built (or with --probe), also the
-time of the first page after a correction made outside the server."""
+time of the first page after a correction made outside the server.
+
+With --signed-in, clients as people meet the app once it has accounts: it adds an editor
+account to --home (`kb user add NAME --role editor --password-stdin`, or `kb user reset`
+when that name is taken; so give it a copy), signs each client in through /sign-in with the
+form's CSRF token and its own session cookie, then has the C clients (default 8) request the
+page kinds in turn, each at addresses of its own, for S seconds. Prints the errors (any
+status but 200, a page that sent the client back to sign in, a broken connection; target
+0) and p50, p95 and max per page kind (target: p95 under 200 ms at 100 reports)."""
 from __future__ import annotations
 
 import argparse
 import http.client
+import secrets
 import random
 import re
 import socket
@@ -198,7 +208,14 @@ def main() -> int:
     ap.add_argument("--probe", action="store_true",
                     help="also time the first page after a change on an existing --home (writes a confirmation)")
     ap.add_argument("--seed", type=int, default=11, help="for the queries and the order of addresses")
+    ap.add_argument("--signed-in", action="store_true",
+                    help="clients signed in to an editor account added to --home (a copy: it is changed)")
+    ap.add_argument("--seconds", type=float, default=60, help="how long the signed-in clients run")
     args = ap.parse_args()
+    if args.signed_in:
+        if args.home is None or not has_documents(args.home):
+            ap.error("--signed-in needs --home: a copy of a knowledge base holding documents")
+        return signed_in(args.home, args.clients if args.clients != 4 else 8, args.seconds, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home or Path(tmp) / "kb"
         built = not has_documents(home)
@@ -276,6 +293,118 @@ def rebuild_time(home: Path, port: int) -> float:
     ms = get(conn, "/")[1]
     conn.close()
     return ms
+
+
+class SignedIn:
+    """One client's connection and session cookie, signed in through the sign-in form."""
+
+    def __init__(self, port: int, name: str, password: str):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookie = ""
+        form = self.request("GET", "/sign-in")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form[2])
+        if form[0] != 200 or not token:
+            raise RuntimeError(f"the sign-in form: HTTP {form[0]}, {'a' if token else 'no'} CSRF token")
+        body = urlencode({"csrf_token": token.group(1), "name": name, "password": password, "next": "/"})
+        status, _, text, location = self.request("POST", "/sign-in", body)
+        if status != 303 or "/sign-in" in location:
+            raise RuntimeError(f"signing in as {name}: HTTP {status} to {location or 'nowhere'}")
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, float, str, str]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        start = time.perf_counter()
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        ms = (time.perf_counter() - start) * 1000
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("session="):
+                self.cookie = header.split(";", 1)[0]
+        return response.status, ms, text, response.headers.get("Location", "")
+
+
+def add_account(home: Path, name: str, password: str) -> None:
+    for action in (["add", name, "--role", "editor"], ["reset", name, "--role", "editor"]):
+        done = subprocess.run([sys.executable, "-m", "kb.cli", "--home", str(home), "user", *action,
+                               "--password-stdin"], cwd=ROOT, input=password + "\n", text=True,
+                              capture_output=True)
+        if done.returncode == 0:
+            return
+    sys.exit(f"could not add the account {name}: {done.stderr.strip()}")
+
+
+def signed_in(home: Path, clients: int, seconds: float, seed: int) -> int:
+    name, password = "bench-editor", secrets.token_urlsafe(18)
+    add_account(home, name, password)
+    # Enough addresses that a client seldom repeats one within the run.
+    targets = addresses(home, max(200, clients * 50), seed)
+    targets.pop("warm")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "kb.cli", "--home", str(home), "serve",
+                               "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, stderr=subprocess.DEVNULL)
+    times: dict[str, list[float]] = {kind: [] for kind in targets}
+    sign_ins: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client(n: int, deadline: float) -> None:
+        try:
+            start = time.perf_counter()
+            session = SignedIn(port, name, password)
+            with lock:
+                sign_ins.append((time.perf_counter() - start) * 1000)
+        except (OSError, http.client.HTTPException, RuntimeError) as e:
+            with lock:
+                errors.append(f"sign-in: {e}")
+            return
+        r = 0
+        while time.monotonic() < deadline:
+            for kind, paths in targets.items():
+                path = paths[(r * clients + n) % len(paths)]
+                try:
+                    status, ms, _, location = session.request("GET", path)
+                except (OSError, http.client.HTTPException) as e:
+                    with lock:
+                        errors.append(f"{kind}: {type(e).__name__} {path}")
+                    session = SignedIn(port, name, password)
+                    continue
+                with lock:
+                    times[kind].append(ms)
+                    if status != 200:
+                        errors.append(f"{kind}: HTTP {status} {path}" + (f" -> {location}" if location else ""))
+            r += 1
+        session.conn.close()
+
+    try:
+        wait_for(port, server)
+        deadline = time.monotonic() + seconds
+        threads = [threading.Thread(target=client, args=(n, deadline)) for n in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    total = sum(len(v) for v in times.values())
+    print(f"{clients} signed-in clients (editor) for {seconds:.0f} s on 127.0.0.1: {total} requests, "
+          f"{len(errors)} errors (target 0)")
+    for e in sorted(set(errors))[:10]:
+        print(f"  {e}")
+    if sign_ins:
+        print(f"sign-in (form and post): median {statistics.median(sign_ins):.0f} ms, max {max(sign_ins):.0f} ms")
+    if total:
+        print(f"{'page':<20}{'n':>6}{'p50':>8}{'p95':>8}{'max':>8}   (ms)")
+        for kind, values in times.items():
+            if values:
+                print(f"{kind:<20}{len(values):>6}{statistics.median(values):>8.1f}{p95(values):>8.1f}"
+                      f"{max(values):>8.1f}")
+        everything = [v for values in times.values() for v in values]
+        print(f"{'all pages':<20}{total:>6}{statistics.median(everything):>8.1f}{p95(everything):>8.1f}"
+              f"{max(everything):>8.1f}   (target: p95 under 200 ms)")
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 backup taken while another connection writes is a consistent snapshot; a restore refuses
 files that are not knowledge bases of a schema this version reads, and will not replace a
 knowledge base that holds documents unless forced (keeping the one it replaces)."""
+import re
 import sqlite3
 import stat
 import threading
@@ -143,3 +144,58 @@ def test_the_commands(held, tmp_path, capsys):
     assert "restored 2 documents" in capsys.readouterr().out
     assert main(["--home", str(kb.home), "backup", str(tmp_path / "no" / "such" / "folder" / "x.sqlite3")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_backup_taken_while_the_web_app_serves_restores_into_a_new_home(held, tmp_path):
+    """`kb backup` of the home the web app is serving (and correcting through) at that moment:
+    the restored home has the documents, the command line's correction and the web's."""
+    from web.app import create_app
+
+    kb, corrected = held
+    app = create_app(kb.home)
+    app.config["TESTING"] = True
+    web_pid = next(p["paragraph_id"] for p in kb.store.paragraphs("fostering") if "carers" in p["text"])
+    corrected_on_web, stop, served, statuses = threading.Event(), threading.Event(), [], []
+
+    def serve():
+        client = app.test_client()
+        page = client.get(f"/paragraph/{web_pid}").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        statuses.append(client.post(f"/paragraph/{web_pid}/tags", data={
+            "csrf_token": csrf, "action": "change", "judgement": "in-care", "stance": "development"}).status_code)
+        corrected_on_web.set()
+        n = 0
+        while not stop.is_set() or n < 3:
+            path = ("/", "/search?q=personal+advisers", f"/paragraph/{corrected}", "/documents")[n % 4]
+            statuses.append(client.get(path).status_code)
+            served.append(path)
+            n += 1
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        assert corrected_on_web.wait(60), "the web app never took the correction"
+        before = len(served)
+        assert main(["--home", str(kb.home), "backup", str(tmp_path / "serving.sqlite3")]) == 0
+    finally:
+        stop.set()
+        thread.join(60)
+        app.extensions["kb_jobs"].shutdown()
+        app.extensions["kb_state"].close()
+    assert not thread.is_alive() and len(served) > before
+    assert statuses[0] == 303 and set(statuses[1:]) == {200}
+
+    fresh = tmp_path / "restored"
+    assert main(["--home", str(fresh), "restore", str(tmp_path / "serving.sqlite3")]) == 0
+    again = KnowledgeBase(fresh)
+    try:
+        assert sorted(d["doc_id"] for d in again.store.documents()) == ["fostering", "leavers"]
+        assert again.store.paragraph(corrected)["stance"] == "strength"
+        assert again.store.history(corrected)[-1]["who"] == "tester"
+        assert (again.store.paragraph(web_pid)["judgement"], again.store.paragraph(web_pid)["stance"]) == \
+            ("in-care", "development")
+        assert again.store.correction(web_pid) is not None
+        assert docs_of(search(again.index, "personal advisers")) == ["leavers"]
+        assert docs_of(search(again.index, "fostering carers")) == ["fostering"]
+    finally:
+        again.close()
