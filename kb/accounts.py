@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,15 +24,11 @@ MAX_NAME = 64
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
 
 _hasher = PasswordHasher()
-_dummy: list[str] = []
-
-
+@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """A hash to verify against for an unknown name, so that a miss costs what a wrong
     password does; made on first use (about a second), not when kb starts."""
-    if not _dummy:
-        _dummy.append(_hasher.hash("not a password anyone has"))
-    return _dummy[0]
+    return _hasher.hash("not a password anyone has")
 
 
 class AccountError(ValueError):

@@ -48,8 +48,13 @@ def short_name(key: str) -> str:
 
 
 def type_name(doc_type: str) -> str:
-    """A report type in a few words: 'ILACS inspection', 'focused visit'."""
-    return _TYPE_NAMES.get(doc_type, doc_type)
+    """A document type in a few words: 'ILACS inspection', 'focused visit', and for the
+    authority's own papers the framework's title ('committee or cabinet paper')."""
+    if doc_type in _TYPE_NAMES:
+        return _TYPE_NAMES[doc_type]
+    if doc_type in framework.DOC_TYPE_IDS:
+        return framework.doc_type(doc_type).title.lower()
+    return doc_type
 
 
 def grade_name(grade: str | None) -> str:

@@ -37,11 +37,17 @@ def doc_id_of(home: Path, name: str, capsys) -> str:
     return next(d["doc_id"] for d in docs if d["source"].endswith(name))
 
 
-def test_removed_text_is_gone_from_every_index_segment(tmp_path, capsys):
+def written(tmp_path: Path) -> tuple[Path, Path]:
+    """(home, folder): an empty home beside a folder holding DOCS."""
     home, folder = tmp_path / "home", tmp_path / "docs"
     folder.mkdir()
     for name, text in DOCS.items():
         (folder / name).write_text(text)
+    return home, folder
+
+
+def test_removed_text_is_gone_from_every_index_segment(tmp_path, capsys):
+    home, folder = written(tmp_path)
     # One ingest per file: separate segments, the removed document's among others.
     for name in DOCS:
         kb(capsys, home, "ingest", str(folder / name))
@@ -54,10 +60,7 @@ def test_removed_text_is_gone_from_every_index_segment(tmp_path, capsys):
 
 
 def test_a_reindex_keeps_no_earlier_generation(tmp_path, capsys):
-    home, folder = tmp_path / "home", tmp_path / "docs"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text)
+    home, folder = written(tmp_path)
     kb(capsys, home, "ingest", str(folder))
     kb(capsys, home, "reindex")          # the generation the ingest wrote is replaced
     assert len(list((home / INDEX_DIR).glob("gen-*"))) == 1
@@ -77,10 +80,7 @@ def test_a_document_dropped_while_others_are_indexed_again_leaves_no_text(tmp_pa
 
 
 def test_removed_text_is_in_no_file_of_the_home(tmp_path, capsys):
-    home, folder = tmp_path / "home", tmp_path / "docs"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text)
+    home, folder = written(tmp_path)
     kb(capsys, home, "ingest", str(folder))
     secret = doc_id_of(home, "secret.txt", capsys)
     kb(capsys, home, "remove", secret)

@@ -182,20 +182,13 @@ def _lead_with_improvement_points(kb, answer: Answer) -> str | None:
     answer.summary, answer.evidence_for = [], []
     answer.figures = [c for c in answer.figures if c["stance"] == "development"] if u.wants_figures else []
     answer.enough = True
-    described = "; ".join(f"{doc.get('authority') or 'the authority'}'s {_kind(doc.get('doc_type') or '')} of {doc.get('date') or 'undated'} "
+    described = "; ".join(f"{doc.get('authority') or 'the authority'}'s {type_name(doc.get('doc_type') or '')} of {doc.get('date') or 'undated'} "
                           f"lists {sum(p['doc_id'] == doc['doc_id'] for p in points)}" for doc, _ in found)
     more = len(answer.evidence_against) > len(points)
     lead = ("What the newest inspection says needs to improve, from its own list"
             if all(doc.get("doc_type") in framework.INSPECTOR_DOC_TYPES for doc, _ in found)
             else "No inspection report held lists what needs to improve; from the newest list held instead")
     return f"{lead} ({described})" + (", then the newest other evidence against." if more else ".")
-
-
-def _kind(doc_type: str) -> str:
-    """'ILACS inspection', or an own paper's type in words ('committee or cabinet paper')."""
-    if doc_type in framework.INSPECTOR_DOC_TYPES or doc_type not in framework.DOC_TYPE_IDS:
-        return type_name(doc_type)
-    return framework.doc_type(doc_type).title.lower()
 
 
 def _retrieve(kb, u: Understanding) -> tuple[dict[str, dict], dict[str, float]]:
