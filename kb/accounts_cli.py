@@ -158,6 +158,8 @@ _RECORDED = {
     "cmd_doc": ("correct", _doc_fields),
     "cmd_export": ("export", lambda a: f"{a.format} to {a.out or 'standard output'}"),
     "cmd_learn": ("learn", lambda a: "back to the shipped model" if a.forget else "from this knowledge base"),
+    "cmd_backup": ("backup", lambda a: f"database to {a.path}"),
+    "cmd_restore": ("restore", lambda a: f"database from {a.path}" + (" (--force)" if a.force else "")),
     "cmd_pack": ("pack", lambda a: f"{a.theme}" + (f", {a.authority}" if getattr(a, "authority", None) else "")
                  + (" as JSON" if getattr(a, "json", False) else f" to {a.out or 'pack-' + a.theme}")),
 }

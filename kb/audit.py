@@ -11,13 +11,14 @@ import io
 import sqlite3
 from dataclasses import asdict, dataclass
 
+from kb.marking import marking
 from kb.spreadsheet import cell
 from kb.store import now
 
 # What an entry can record (its `action`).
 ACTIONS = ("sign-in", "sign-in-failed", "sign-in-refused", "sign-out", "upload", "ingest", "correct",
            "remove", "export", "pack", "learn", "account-add", "account-disable", "account-reset",
-           "settings")
+           "settings", "backup", "restore")
 FIELDS = ("id", "at", "who", "action", "detail", "address")
 
 
@@ -68,9 +69,12 @@ def entries(db: sqlite3.Connection, since: str | None = None, who: str | None = 
 
 
 def to_csv(rows: list[Entry]) -> str:
+    """The entries as CSV, each row led by the protective marking (a CSV has nowhere else
+    to hold it, as in every other export)."""
+    mark = marking()
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(FIELDS)
+    w.writerow(("marking",) + FIELDS)
     for e in rows:
-        w.writerow([cell(v) for v in asdict(e).values()])
+        w.writerow([mark] + [cell(v) for v in asdict(e).values()])
     return out.getvalue()

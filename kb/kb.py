@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 from indexer.model import ReadError
 from kb.ingest import Pending, Prepared, Workers, prepare, tag_dict
 from indexer.readers import SUPPORTED, load_file
-from kb.home import DB_NAME, resolve_home
+from kb.home import DB_NAME, make_private_file, private_files, resolve_home
 from kb.index_repair import repair_index
 from kb.search.index import Index
 from kb.doc_details import checked_changes
@@ -247,7 +247,9 @@ class KnowledgeBase:
             raise ReadError(f"{e}: add inspection reports, or correct some paragraphs' stance, and try again") from None
         target = self.home / STANCE_MODEL
         partial_path = target.with_suffix(".tmp")
-        model.save(partial_path)
+        with private_files():
+            make_private_file(partial_path)
+            model.save(partial_path)
         os.replace(partial_path, target)   # a reader never sees half a model
         return LearnReport(model.trained_on["sentences"], model.trained_on["features"], self.retag())
 

@@ -42,8 +42,9 @@ def test_an_unknown_action_is_refused_and_csv_cells_are_neutralised(store):
         audit.record(store.db, "coffee", "ann")
     audit.record(store.db, "upload", "ann", "=HYPERLINK(\"x\").pdf")
     text = audit.to_csv(audit.entries(store.db))
-    assert text.splitlines()[0] == "id,at,who,action,detail,address"
-    assert "'=HYPERLINK" in text
+    header, row = text.splitlines()
+    assert header == "marking,id,at,who,action,detail,address"
+    assert row.startswith("OFFICIAL-SENSITIVE,") and "'=HYPERLINK" in row
 
 
 # -- what the web app and the command line record --------------------------------------------
@@ -88,7 +89,7 @@ def test_the_web_app_records_sign_ins_changes_and_exports(tmp_path):
     assert "sign-in-failed" in html and "ada" not in html.split("<table", 1)[1]
     assert client.get("/audit?since=yesterday").status_code == 400
     body = client.get("/audit.csv").get_data(as_text=True)
-    assert body.startswith("id,at,who,action,detail,address") and "sign-out" in body
+    assert body.startswith("marking,id,at,who,action,detail,address") and "sign-out" in body
     assert actions(db)[-1] == ("ada", "export")                     # taking the log away is on it too
     app.extensions["kb_jobs"].shutdown()
 
@@ -115,7 +116,22 @@ def test_the_command_line_records_its_operator(tmp_path, capsys, monkeypatch):
     capsys.readouterr()
     assert main(["--home", home, "audit", "--csv", "--user", me]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "id,at,who,action,detail,address" and len(out) == 7
+    assert out[0] == "marking,id,at,who,action,detail,address" and len(out) == 7
     assert main(["--home", home, "audit", "--since", "2999-01-01"]) == 0
     assert "no entries match" in capsys.readouterr().out
     assert Accounts(db).get("ann").disabled
+
+
+def test_backup_and_restore_are_recorded(tmp_path, capsys):
+    home, other = str(tmp_path / "kb"), str(tmp_path / "other")
+    (tmp_path / "note.md").write_text("# Note\n\n## Leadership\n\nCaseloads remain too high in two teams.\n")
+    assert main(["--home", home, "ingest", str(tmp_path / "note.md")]) == 0
+    copy = str(tmp_path / "nightly.sqlite3")
+    assert main(["--home", home, "backup", copy]) == 0
+    assert main(["--home", other, "restore", copy]) == 0
+    me = audit.operator()
+    assert actions(Store(tmp_path / "kb" / "kb.sqlite3").db)[-1] == (me, "backup")
+    restored = audit.entries(Store(tmp_path / "other" / "kb.sqlite3").db)
+    # the restored database holds the source's log, then the restore itself
+    assert [(e.who, e.action) for e in restored] == [(me, "ingest"), (me, "restore")]
+    assert copy in restored[-1].detail

@@ -52,6 +52,7 @@ def test_a_learned_model_tags_new_documents_and_forgetting_it_restores_the_shipp
     plan = _first(fresh_kb, "service-plan", "strength")
     fresh_kb.correct(plan["paragraph_id"], Correction(stance="context"), "a tester")
     fresh_kb.learn()
+    assert (fresh_kb.home / STANCE_MODEL).stat().st_mode & 0o777 == 0o600     # weights of private text
     note = tmp_path / "visit-note.md"
     note.write_text("# Practice week\n\nManagers found that supervision records are brief and rarely "
                     "reflective, although staff value their managers.\n")
