@@ -244,6 +244,27 @@ def test_a_change_is_saved_with_who_and_shows_in_history_and_browse(app, client)
     assert "Caseloads remain too high" in workforce
 
 
+def test_document_pages_show_a_correction_at_once_and_other_documents_as_before(app, client):
+    kb = app.extensions["kb_state"].kb()
+    docs = {d["doc_id"]: d for d in kb.store.documents()}
+    inspection = next(d for d in docs if "ilacs" in d)
+    other = next(d for d in docs if "self-evaluation" in d)
+    before_other = client.get(f"/document/{other}").get_data(as_text=True)
+    pid = paragraph_containing(app, "Leaders have a strong understanding")["paragraph_id"]
+    page = client.get(f"/document/{inspection}").get_data(as_text=True)
+    anchor = f'id="p-{pid.rsplit(":", 1)[-1]}"'
+    assert "Checked by a person" not in page.split(anchor, 1)[1].split('<div class="para', 1)[0]
+    assert f'href="/paragraph/{pid}"' in page and 'href="/criterion/' in page
+    r = client.post(f"/paragraph/{pid}/tags", data={
+        "csrf_token": token(client, f"/paragraph/{pid}"), "action": "change",
+        "judgement": "leadership", "criteria": ["lead.qa-performance"], "stance": "development"})
+    assert r.status_code == 303
+    after = client.get(f"/document/{inspection}").get_data(as_text=True).split(anchor, 1)[1]
+    after = after.split('<div class="para', 1)[0]
+    assert "Checked by a person" in after and "tag--development" in after
+    assert client.get(f"/document/{other}").get_data(as_text=True) == before_other
+
+
 def test_accepting_records_an_explicit_confirmation(app, client):
     para = paragraph_containing(app, "Children in care live in stable homes")
     pid = para["paragraph_id"]

@@ -29,7 +29,7 @@ from pathlib import Path
 from flask import abort, current_app
 
 from kb import framework
-from kb.evidence import CriterionEvidence, EvidenceFilter, gather, matches, newest_first, store_order
+from kb.evidence import CriterionEvidence, EvidenceFilter, gather, has_stance, matches, newest_first, store_order
 from kb.home import resolve_home
 from kb.kb import KnowledgeBase
 from kb.search import warm
@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 # Views kept per snapshot that are costly to make again (filtered evidence, a document's
 # rendered paragraphs, similar evidence): people come back to the same ones as they click about.
 VIEWS_KEPT = 64
+# Documents' rendered paragraphs, kept apart from the other views (a hundred reports would
+# push each other out of those) up to this many characters in all, and carried over to the
+# next snapshot for every document a change did not touch.
+BODIES_KEPT_CHARS = 48_000_000
 
 
 def _gather_all(rows: list[dict]) -> dict[str, list[CriterionEvidence]]:
@@ -54,6 +58,7 @@ class Snapshot:
     by_doc: dict[str, dict] = field(init=False)
     _views: OrderedDict = field(default_factory=OrderedDict)
     _views_lock: threading.Lock = field(default_factory=threading.Lock)
+    _bodies: OrderedDict = field(default_factory=OrderedDict)     # doc id -> rendered paragraphs
 
     def __post_init__(self):
         self.by_doc = {d["doc_id"]: d for d in self.documents}
@@ -80,7 +85,10 @@ class Snapshot:
                 merged.append(replace(g, items=kept))
             merged += [CriterionEvidence(None, items) for items in added.values()]   # a first loose item
             evidence[jid] = [g for g in merged if g.criterion is not None or g.items]
-        return Snapshot(key, store.documents(), evidence)
+        patched = Snapshot(key, store.documents(), evidence)
+        with self._views_lock:
+            patched._bodies.update((d, body) for d, body in self._bodies.items() if d not in doc_ids)
+        return patched
 
     @property
     def authorities(self) -> list[str]:
@@ -99,13 +107,37 @@ class Snapshot:
                 self._views.popitem(last=False)
         return value
 
+    def body(self, doc_id: str, make: Callable[[], str]) -> str:
+        """A document's rendered paragraphs, `make()` the first time."""
+        with self._views_lock:
+            if doc_id in self._bodies:
+                self._bodies.move_to_end(doc_id)
+                return self._bodies[doc_id]
+        value = make()
+        with self._views_lock:
+            self._bodies[doc_id] = value
+            size = sum(len(b) for b in self._bodies.values())
+            while size > BODIES_KEPT_CHARS and len(self._bodies) > 1:
+                size -= len(self._bodies.popitem(last=False)[1])
+        return value
+
     def groups(self, jid: str, f: EvidenceFilter) -> list[CriterionEvidence]:
         """A judgement's evidence by criterion, keeping only the items `f` lets through."""
         if f == EvidenceFilter():
             return self.evidence[jid]
         key = ("groups", jid, f.stance, f.doc_type, (f.authority or "").lower(), f.year_from, f.year_to)
-        return self.view(key, lambda: [replace(g, items=[i for i in g.items if matches(i, f)])
-                                       for g in self.evidence[jid]])
+        return self.view(key, lambda: self._filtered(jid, f))
+
+    def _filtered(self, jid: str, f: EvidenceFilter) -> list[CriterionEvidence]:
+        # The document filters are decided once per document, not once per item: a
+        # judgement holds tens of thousands of items and a hundred or so documents.
+        by_document = replace(f, stance=None)
+        docs = None if by_document == EvidenceFilter() else \
+            {d["doc_id"] for d in self.documents if matches(d, by_document)}
+        stance = f.stance
+        return [replace(g, items=[i for i in g.items if (docs is None or i["doc_id"] in docs)
+                                  and (not stance or has_stance(i["stance"], stance))])
+                for g in self.evidence[jid]]
 
     def criterion(self, cid: str, f: EvidenceFilter) -> CriterionEvidence:
         jid = framework.criterion(cid).judgement

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Iterable
 
 from whoosh.query import Or, Term
 
+from kb.search import docsets
+
 if TYPE_CHECKING:
     from kb.search.index import Snapshot
 
@@ -27,9 +29,13 @@ def more_like_this(snapshot: Snapshot, text: str, *, exclude_doc: str | None = N
     terms = searcher.key_terms_from_text("text", text, numterms=KEY_TERMS)
     if not terms:
         return []
+    # Scored as kb.search ranks (memoised per-term tables), not by Whoosh's matcher tree,
+    # which walks every posting of the ten terms in Python for each page shown.
     query = Or([Term("text", term, boost=weight) for term, weight in terms])
-    mask = Term("doc_id", exclude_doc) if exclude_doc else None
-    return [hit["paragraph_id"] for hit in searcher.search(query, limit=limit, mask=mask)]
+    from kb.search import ranking      # it reads the index module, which reads this one
+    own = docsets.to_ids(docsets.of_query(snapshot, Term("doc_id", exclude_doc))) if exclude_doc else set()
+    best = ranking.top(snapshot, query, None, limit + len(own))
+    return [searcher.stored_fields(d)["paragraph_id"] for _, d in best if d not in own][:limit]
 
 
 def term_stats(snapshot: Snapshot, terms: Iterable[str]) -> TermStats:

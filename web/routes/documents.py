@@ -1,6 +1,8 @@
 """A document as paragraphs, one paragraph with its tags and history, and removal."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
@@ -11,6 +13,8 @@ from web.similar import similar_paragraphs
 from web.state import current, or_404
 
 bp = Blueprint("documents", __name__)
+# What werkzeug's url_for leaves unquoted in a path part.
+PATH_SAFE = "!$&'()*+,/:;=@"
 
 
 def headings_between(before: list[str], after: list[str]) -> list[tuple[int, str]]:
@@ -35,7 +39,7 @@ def _document_page(doc: dict, error: DetailError | None = None, typed: dict | No
     doc_id = doc["doc_id"]
     # The paragraphs change only with the store, so their rendering is kept with the snapshot.
     snap = state.snapshot()
-    body = snap.view(("document", doc_id), lambda: _paragraphs_html(kb, doc_id))
+    body = snap.body(doc_id, lambda: _paragraphs_html(kb, doc_id))
     original = kb.store.document(doc["duplicate_of"]) if doc.get("duplicate_of") else None
     copies = [kb.store.document(c) for c in kb.store.copies_of(doc_id)]
     return render_template("document.html", doc=doc, body=body, original=original, copies=copies,
@@ -72,7 +76,19 @@ def _paragraphs_html(kb, doc_id: str) -> Markup:
     for p in kb.store.paragraphs(doc_id):
         rows.append({"para": p, "headings": headings_between(trail, p["section"])})
         trail = p["section"]
-    return Markup(render_template("document_paragraphs.html", rows=rows))
+    # Each address built once, not once a paragraph: url_for is most of a long report's rendering.
+    criteria = {c for r in rows for c in (r["para"].get("criteria") or ())}
+    return Markup(render_template("document_paragraphs.html", rows=rows,
+                                  paragraph_href=_href_maker("documents.paragraph", "pid"),
+                                  criterion_href={c: url_for("browse.criterion", cid=c) for c in criteria}))
+
+
+def _href_maker(endpoint: str, argument: str):
+    """A function of one value giving url_for(endpoint, argument=value), built from one
+    url_for call with a marker in the value's place."""
+    marker = "MARKER0"
+    prefix, _, suffix = url_for(endpoint, **{argument: marker}).partition(marker)
+    return lambda value: prefix + quote(value, safe=PATH_SAFE) + suffix
 
 
 @bp.get("/paragraph/<pid>")
