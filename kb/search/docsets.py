@@ -8,18 +8,19 @@ from collections import OrderedDict
 
 from whoosh import query as wq
 
+from kb.search import postings
 from kb.search.index import Snapshot
 
 MEMO_TERMS = 4096        # term and phrase sets kept per snapshot, least recently used dropped
 
 
 def from_ids(ids) -> int:
-    bits = bytearray()
+    ids = ids if isinstance(ids, (list, tuple)) else list(ids)
+    if not ids:
+        return 0
+    bits = bytearray((max(ids) >> 3) + 1)
     for d in ids:
-        byte = d >> 3
-        if byte >= len(bits):
-            bits.extend(bytes(byte + 1 - len(bits)))
-        bits[byte] |= 1 << (d & 7)
+        bits[d >> 3] |= 1 << (d & 7)
     return int.from_bytes(bits, "little")
 
 
@@ -52,7 +53,7 @@ def with_value(snapshot: Snapshot, fieldname: str) -> int:
         reader = snapshot.searcher.reader()
         mask = 0
         for term in snapshot.searcher.schema[fieldname].sortable_terms(reader, fieldname):
-            mask |= from_ids(reader.postings(fieldname, term).all_ids())
+            mask |= from_ids(postings.ids(reader, fieldname, term))
         snapshot.memo[key] = mask
     return mask
 
@@ -139,7 +140,7 @@ def _leaf(snapshot: Snapshot, q: wq.Query) -> int:
             return mask
     if isinstance(q, wq.Term):
         reader = snapshot.searcher.reader()
-        ids = reader.postings(q.fieldname, q.text).all_ids() if (q.fieldname, q.text) in reader else ()
+        ids = postings.ids(reader, q.fieldname, q.text)
     elif isinstance(q, wq.Phrase):
         # Only a paragraph that holds every word can hold the phrase.
         candidates = _all_words(snapshot, q)
