@@ -151,3 +151,21 @@ def test_analysis_matches_whoosh_on_the_bundled_corpus():
             assert (done.postings, done.written) == whoosh_analysis(p.text, p.section, prepared.meta.title), p.text[:80]
             checked += 1
     assert checked > 900
+
+
+def test_documents_committed_one_by_one_are_merged_into_few_segments(tmp_path):
+    """Each ingested document commits a segment of its own; the merge policy keeps the
+    index to a few segments per fourfold of size (Whoosh's own left one per report), the
+    paragraphs all still there."""
+    from collections import Counter
+
+    from kb.search.writing import _tier
+
+    index = Index(tmp_path)
+    for n in range(20):
+        index.add_document(f"doc{n}", [row(f"doc{n}:{k}", f"Supervision note {k} of report {n}.") for k in range(100)])
+        sizes = [s.doc_count_all() for s, _ in index.snapshot().searcher.reader().leaf_readers()]
+        assert sum(sizes) == 100 * (n + 1)
+        assert max(Counter(_tier(size) for size in sizes).values()) <= 4
+    assert len(sizes) <= 4
+    assert index.doc_count() == 2000 and index.search("supervision note 7 report 19").hits

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL, PostingPool, SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
 
 from kb.home import private_files
 from kb.search.analysis import Analysed
@@ -40,29 +40,79 @@ class Writer(SegmentWriter):
         """Commit with `purge_deleted`: for a write that takes a document out of the index."""
         self.purge = True
 
-    def commit(self, mergetype=None, **kwargs):
-        if self.purge and mergetype is None:
-            mergetype = purge_deleted
-        super().commit(mergetype=mergetype, **kwargs)
+    def commit(self, mergetype=None, merge=None, **kwargs):
+        if mergetype is None:
+            if self.purge:
+                mergetype = purge_deleted
+            elif merge is not False:
+                mergetype = merge_tiers
+        super().commit(mergetype=mergetype, merge=merge, **kwargs)
 
     def per_document_reader(self):
         return _SegmentLengths(super().per_document_reader())
 
 
+# Segments whose sizes lie within a factor of TIER_BASE of each other share a tier; a tier
+# holding TIER_FULL segments is merged into one (with every smaller one). Whoosh's own
+# policy (MERGE_SMALL) merges only segments of a few dozen paragraphs, so an ingest, which
+# commits each document as a segment of its own, left one segment per report: every term
+# a query reads is then looked up in each of them (26 segments at 100 reports).
+TIER_BASE = 4
+TIER_FULL = 4
+
+
+def merge_tiers(writer: SegmentWriter, segments: list) -> list:
+    """A merge policy: merge the smallest segments while some tier is full (see TIER_FULL),
+    so that the index holds about TIER_FULL segments per fourfold of size; each paragraph
+    is rewritten about once per tier it climbs. Returns the segments left as they are."""
+    ordered = sorted(segments, key=lambda s: s.doc_count_all())
+    sizes = [max(1, s.doc_count_all()) for s in ordered]
+    chosen = 0
+    while True:
+        pool = ([sum(sizes[:chosen])] if chosen else []) + sizes[chosen:]
+        tiers = Counter(_tier(n) for n in pool)
+        full = [t for t, count in tiers.items() if count >= TIER_FULL]
+        if not full:
+            break
+        lowest = min(full)
+        more = chosen + sum(1 for n in sizes[chosen:] if _tier(n) <= lowest)
+        if more == chosen:
+            break
+        chosen = more
+    if chosen < 2:
+        return segments
+    for segment in ordered[:chosen]:
+        _rewrite(writer, segment)
+    return ordered[chosen:]
+
+
+def _tier(size: int) -> int:
+    tier = 0
+    while size >= TIER_BASE:
+        size //= TIER_BASE
+        tier += 1
+    return tier
+
+
 def purge_deleted(writer: SegmentWriter, segments: list) -> list:
-    """A merge policy: Whoosh's own (MERGE_SMALL), then every segment still holding deleted
-    paragraphs rewritten into the new segment without them. Whoosh only marks a paragraph
-    deleted; its text stays in the segment's files until they are rewritten, and the
-    commit removes the files of segments it no longer lists."""
+    """A merge policy: merge_tiers, then every segment still holding deleted paragraphs
+    rewritten into the new segment without them. Whoosh only marks a paragraph deleted;
+    its text stays in the segment's files until they are rewritten, and the commit removes
+    the files of segments it no longer lists."""
     kept = []
-    for segment in MERGE_SMALL(writer, segments):
+    for segment in merge_tiers(writer, segments):
         if segment.has_deletions():
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
+            _rewrite(writer, segment)
         else:
             kept.append(segment)
     return kept
+
+
+def _rewrite(writer: SegmentWriter, segment) -> None:
+    """The segment's live paragraphs copied into the segment being written."""
+    reader = SegmentReader(writer.storage, writer.schema, segment)
+    writer.add_reader(reader)
+    reader.close()
 
 
 class _Pool(PostingPool):
