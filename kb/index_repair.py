@@ -19,15 +19,16 @@ def indexable_counts(store: Store) -> dict[str, int]:
         " WHERE d.duplicate_of IS NULL GROUP BY d.doc_id")}
 
 
-def repair_index(store: Store, index: Index, notice: Callable[[str], None] | None = None) -> tuple[list[str], list[str]]:
+def repair_index(store: Store, index: Index, notice: Callable[[str], None] | None = None,
+                 wait: bool = False) -> tuple[list[str], list[str]]:
     """Index the stored documents the index lacks or holds out of date, drop those it holds
-    that the store does not; returns (indexed, dropped). Nothing is done while another
-    process writes the index (its ingest indexes what it stores)."""
+    that the store does not; returns (indexed, dropped). Unless `wait`, nothing is done
+    while another process writes the index (its ingest indexes what it stores)."""
     def rows_of(doc_ids: list[str]):
         for doc_id in doc_ids:
             yield from store.paragraphs(doc_id, include_boilerplate=False, copies=False)
 
-    done = index.repair(lambda: indexable_counts(store), rows_of)
+    done = index.repair(lambda: indexable_counts(store), rows_of, wait)
     if done is None:
         return [], []
     indexed, dropped = done

@@ -15,7 +15,7 @@ from kb.ingest import Pending, Prepared, Workers, prepare, tag_dict
 from indexer.readers import SUPPORTED, load_file
 from kb.home import DB_NAME, make_private_file, private_files, resolve_home
 from kb.index_repair import repair_index
-from kb.search.index import Index
+from kb.search.index import Index, IndexBusy
 from kb.doc_details import checked_changes
 from kb.duplicates import Copy, find_copy
 from kb.store import Correction, Store, content_hash
@@ -66,6 +66,10 @@ class KnowledgeBase:
             self.reindex()
         elif rebuild:
             repair_index(self.store, self.index, notice)
+            try:
+                self.catch_up(wait=False)
+            except IndexBusy:
+                pass          # the writer holding it catches up when it is done
 
     def close(self) -> None:
         """Close the store and the calling thread's index searcher."""
@@ -104,7 +108,17 @@ class KnowledgeBase:
                             index_document(copy.copy)
             if progress:
                 progress(len(files), len(files), "")
+        self.settle_index()
         return report
+
+    def settle_index(self) -> None:
+        """Once an ingest is done: index what waited in the store while another writer held
+        the index (documents, corrections), and merge the segments the ingest wrote.
+        Waits for the index's writer as long as another process holds it."""
+        repair_index(self.store, self.index, wait=True)
+        self.catch_up()
+        if self.index.merge():
+            self.catch_up()         # held by other processes during the merge
 
     def ingest_bytes(self, data: bytes, name: str, force: bool = False) -> tuple[str, str]:
         """Ingest one uploaded file; returns (outcome, doc_id). Raises ReadError."""
@@ -119,15 +133,19 @@ class KnowledgeBase:
             loaded.prepared()
         return loaded
 
-    def store_prepared(self, loaded: _Loaded, force: bool = False) -> tuple[str, str]:
+    def store_prepared(self, loaded: _Loaded, force: bool = False, wait: bool = True) -> tuple[str, str]:
         """The quick half: store a prepared upload in one transaction and index it;
-        returns (outcome, doc_id). Raises ReadError (the bytes, held already when it was
-        prepared, were removed since, and reading them now failed)."""
+        returns (outcome, doc_id). With wait=False, a document that finds another process
+        writing the index is left for settle_index to index. Raises ReadError (the bytes,
+        held already when it was prepared, were removed since, and reading them now failed)."""
         outcome, doc_id, prepared = self._store_loaded(loaded, force)
         if prepared:
             copy = self._settle_copy(doc_id)
             touched = [doc_id] + ([copy.copy] if copy and copy.copy != doc_id else [])
-            self.index.add_documents(touched, self._rows(touched), prepared.analysed)
+            try:
+                self.index.add_documents(touched, self._rows(touched), prepared.analysed, wait=wait)
+            except IndexBusy:
+                pass     # stored: the index lacks it, which settle_index (and the next open) repair
         return outcome, doc_id
 
     def _settle_copy(self, doc_id: str) -> Copy | None:
@@ -183,7 +201,7 @@ class KnowledgeBase:
         return removed
 
     def correct_document(self, doc_id: str, wanted: dict[str, str | None], who: str,
-                         form: bool = False) -> list[tuple]:
+                         form: bool = False, wait: bool = True) -> list[tuple]:
         """A person's values for a document's details (field -> typed value, None: not
         given; `form`: see kb.doc_details.checked_changes): checked (raises DetailError),
         recorded with who and when, and the document's paragraphs indexed again with
@@ -197,7 +215,7 @@ class KnowledgeBase:
         done = self.store.correct_document(doc_id, changes, who)
         if "doc_type" in changes:
             self._retag_document(doc_id)
-        self.index.add_document(doc_id, self._rows([doc_id]))
+        self._index_paragraphs([p["paragraph_id"] for p in self._rows([doc_id])], wait)
         return done
 
     def _retag_document(self, doc_id: str) -> int:
@@ -210,10 +228,46 @@ class KnowledgeBase:
                 for p in self.store.paragraphs(doc["doc_id"])]
         return self.store.retag_document(doc["doc_id"], tags)
 
-    def correct(self, paragraph_id: str, correction: Correction, who: str) -> dict:
-        para = self.store.correct(paragraph_id, correction, who)
-        self.index.update_paragraphs([para])
-        return para
+    def correct(self, paragraph_id: str, correction: Correction, who: str, wait: bool = True) -> dict:
+        """A person's tags for a paragraph, stored, then indexed. wait=False: if another
+        process holds the index (an ingest), the paragraph is held in the store for the
+        index to take in later (catch_up) instead of waiting for it."""
+        return self.correct_all([(paragraph_id, correction)], who, wait)[0]
+
+    def correct_all(self, corrections: list[tuple[str, Correction]], who: str, wait: bool = True) -> list[dict]:
+        """Several paragraphs' corrections (paragraph id, correction), stored one by one and
+        indexed in one commit (see correct)."""
+        paras = [self.store.correct(pid, correction, who) for pid, correction in corrections]
+        if corrections:
+            self._index_paragraphs([pid for pid, _ in corrections], wait)
+        return paras
+
+    def _index_paragraphs(self, paragraph_ids: list[str], wait: bool) -> None:
+        try:
+            self._update_index(paragraph_ids, wait)
+        except IndexBusy:
+            self.store.hold_for_index(paragraph_ids)
+
+    def _update_index(self, paragraph_ids: list[str], wait: bool) -> None:
+        # A copy of another document is not in the index (kb.duplicates): nothing to update.
+        rows = [p for p in self.store.paragraphs_by_id(paragraph_ids).values() if not p.get("duplicate_of")]
+        if rows:
+            self.index.update_paragraphs(rows, wait=wait)
+
+    @property
+    def index_behind(self) -> int:
+        """Paragraphs whose latest tags the search index has yet to take in."""
+        return len(self.store.held_for_index()[1])
+
+    def catch_up(self, wait: bool = True) -> int:
+        """Index the paragraphs held for it (see correct); returns how many. With
+        wait=False, raises IndexBusy if another writer holds the index."""
+        upto, held = self.store.held_for_index()
+        if not held:
+            return 0
+        self._update_index(held, wait)
+        self.store.release_for_index(upto, held)
+        return len(held)
 
     def reindex(self) -> int:
         """Rebuild the index from the store; returns paragraphs indexed. With several CPUs

@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from kb.home import make_private_file
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Each entry moves the schema from version i to i+1; never edit one that has shipped.
 _MIGRATIONS = [
@@ -169,6 +169,15 @@ _MIGRATIONS = [
     UPDATE history SET content_hash = (SELECT d.content_hash FROM documents d WHERE d.doc_id = history.doc_id);
     CREATE INDEX corrections_hash ON corrections(content_hash);
     CREATE INDEX history_hash ON history(content_hash);
+    """,
+    # 6: corrections stored while another process held the search index (an ingest), for
+    # whoever writes the index next to bring it up to date (kb.kb.KnowledgeBase.catch_up).
+    """
+    CREATE TABLE index_pending (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,    -- held again: a new, higher id
+        paragraph_id TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL
+    );
     """,
 ]
 
@@ -432,6 +441,23 @@ class Store:
             sql = self._PARA_SQL + f" WHERE p.paragraph_id IN ({','.join('?' * len(chunk))})"
             out.update((r["paragraph_id"], _para(r)) for r in self.db.execute(sql, chunk))
         return out
+
+    # -- paragraphs the search index has yet to take in ------------------------------
+    def hold_for_index(self, paragraph_ids: Iterable[str]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO index_pending (paragraph_id, at) VALUES (?, ?)",
+                                [(pid, now()) for pid in paragraph_ids])
+
+    def held_for_index(self) -> tuple[int, list[str]]:
+        """(the latest hold's id, the paragraphs held), for release_for_index."""
+        rows = self.db.execute("SELECT id, paragraph_id FROM index_pending ORDER BY id").fetchall()
+        return (rows[-1][0] if rows else 0), [r[1] for r in rows]
+
+    def release_for_index(self, upto: int, paragraph_ids: list[str]) -> None:
+        """Forget these paragraphs as pending, unless held again after hold `upto`."""
+        with self.transaction():
+            self.db.executemany("DELETE FROM index_pending WHERE paragraph_id = ? AND id <= ?",
+                                [(pid, upto) for pid in paragraph_ids])
 
     # -- corrections ----------------------------------------------------------------
     def correct(self, paragraph_id: str, correction: Correction, who: str) -> dict:

@@ -154,18 +154,23 @@ def test_analysis_matches_whoosh_on_the_bundled_corpus():
 
 
 def test_documents_committed_one_by_one_are_merged_into_few_segments(tmp_path):
-    """Each ingested document commits a segment of its own; the merge policy keeps the
-    index to a few segments per fourfold of size (Whoosh's own left one per report), the
-    paragraphs all still there."""
+    """Each ingested document commits a segment of its own. A commit merges only small
+    segments (its write lock is held meanwhile); Index.merge, run once an ingest is done,
+    leaves a few segments per fourfold of size (Whoosh's own policy left one per report),
+    the paragraphs all still there."""
     from collections import Counter
 
-    from kb.search.writing import _tier
+    from kb.search.writing import Writer, _tier
 
     index = Index(tmp_path)
-    for n in range(20):
+    for n in range(40):
         index.add_document(f"doc{n}", [row(f"doc{n}:{k}", f"Supervision note {k} of report {n}.") for k in range(100)])
         sizes = [s.doc_count_all() for s, _ in index.snapshot().searcher.reader().leaf_readers()]
         assert sum(sizes) == 100 * (n + 1)
-        assert max(Counter(_tier(size) for size in sizes).values()) <= 4
-    assert len(sizes) <= 4
-    assert index.doc_count() == 2000 and index.search("supervision note 7 report 19").hits
+        # a commit rewrites at most its limit of older paragraphs, beside its own hundred
+        assert max(sizes) <= Writer.merge_limit + 100
+    assert len(sizes) > 4
+    assert index.merge() == len(sizes) and index.merge() == 0
+    sizes = [s.doc_count_all() for s, _ in index.snapshot().searcher.reader().leaf_readers()]
+    assert max(Counter(_tier(size) for size in sizes).values()) <= 4 and len(sizes) <= 4
+    assert index.doc_count() == 4000 and index.search("supervision note 7 report 39").hits

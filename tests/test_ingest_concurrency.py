@@ -131,3 +131,80 @@ def test_a_correction_from_another_process_goes_on_while_an_ingest_reads(tmp_pat
         assert other.store.paragraph(pid)["stance"] == "context"
     finally:
         other.close()
+
+
+# -- while another process holds the search index's write lock (an ingest's commit or merge) --
+import fcntl  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+
+from kb.search import search  # noqa: E402
+from kb.search.generations import LOCK_FILE  # noqa: E402
+
+
+@contextmanager
+def index_held(home):
+    """The index's write lock held as another process's writer holds it (flock on a file
+    description of its own)."""
+    with open(home / "index" / LOCK_FILE, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def stance_in_search(kb_, query, pid):
+    return next(h.stance for h in search(kb_.index, query).hits if h.paragraph_id == pid)
+
+
+def test_a_correction_does_not_wait_for_a_held_index_and_is_indexed_once_it_is_free(tmp_path):
+    home = tmp_path / "kb"
+    base = KnowledgeBase(home)
+    base.ingest_bytes(PAPER.encode(), "scrutiny.md")
+    pid = next(p["paragraph_id"] for p in base.store.paragraphs() if p["text"].startswith("Caseloads"))
+    before = stance_in_search(base, "caseloads", pid)
+    with index_held(home):
+        para = base.correct(pid, Correction(stance="context" if before != "context" else "strength"), "sam",
+                            wait=False)
+        assert base.store.paragraph(pid)["stance"] == para["stance"] != before
+        assert base.index_behind == 1 and stance_in_search(base, "caseloads", pid) == before
+        reopened = KnowledgeBase(home)            # opening while it is held leaves it held
+        assert reopened.index_behind == 1
+        reopened.close()
+    again = KnowledgeBase(home)                   # the next open takes it in
+    try:
+        assert again.index_behind == 0 and stance_in_search(again, "caseloads", pid) == para["stance"]
+    finally:
+        again.close()
+        base.close()
+
+
+def test_an_upload_stored_while_the_index_is_held_is_indexed_when_the_index_settles(tmp_path):
+    home = tmp_path / "kb"
+    base = KnowledgeBase(home)
+    base.ingest_bytes(PAPER.encode(), "scrutiny.md")
+    with index_held(home):
+        outcome, doc_id = base.store_prepared(base.prepare_bytes(UPLOAD.encode(), "self-evaluation.md"), wait=False)
+        assert outcome == "added" and base.store.document(doc_id)
+        assert not search(base.index, "personal advisers").hits
+    base.settle_index()
+    try:
+        assert {h.doc_id for h in search(base.index, "personal advisers").hits} == {doc_id}
+    finally:
+        base.close()
+
+
+def test_the_web_app_saves_a_correction_at_once_and_says_when_search_will_show_it(app):
+    state = app.extensions["kb_state"]
+    client = app.test_client()
+    kb_ = state.kb()
+    pid = next(p["paragraph_id"] for p in kb_.store.paragraphs() if p["text"].startswith("Strategy"))
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/paragraph/{pid}").get_data(as_text=True)).group(1)
+    with index_held(kb_.home):
+        r = client.post(f"/paragraph/{pid}/tags", data={
+            "csrf_token": csrf, "action": "change", "judgement": "leadership",
+            "criteria": ["lead.workforce"], "stance": "development"}, follow_redirects=True)
+        assert r.status_code == 200 and "The search index is busy" in r.get_data(as_text=True)
+        assert kb_.store.paragraph(pid)["stance"] == "development" and kb_.index_behind == 1
+    state.tidy_index().result(GUARD_SECONDS)        # the background catch-up, once the index is free
+    assert kb_.index_behind == 0 and stance_in_search(kb_, "strategy discussions", pid) == "development"

@@ -79,8 +79,9 @@ class UploadJobs:
             kb = state.kb()
             loaded = kb.prepare_bytes(data, job.name)
             with state.writing() as change:
-                job.outcome, job.doc_id = kb.store_prepared(loaded)
+                job.outcome, job.doc_id = kb.store_prepared(loaded, wait=False)
                 change.doc_ids.add(job.doc_id)
+            state.tidy_index()
         except ReadError as e:
             job.error = str(e)
         except Exception:

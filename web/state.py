@@ -206,6 +206,30 @@ class AppState:
         if self.warm_after_changes:
             self.warm_search()
 
+    def index_notice(self) -> str:
+        """For the message after a change: what to expect of search when another process
+        (a `kb ingest`) holds the search index, so that the change waits in the store; the
+        index takes it in, in the background, as soon as it is free."""
+        if not self.kb().index_behind:
+            return ""
+        self.tidy_index()
+        return (" The search index is busy with another process (an ingest), so search and "
+                "its filters show this change once that is done; the pages of the paragraph, "
+                "document and judgement show it now.")
+
+    def tidy_index(self) -> Future:
+        """In the background: index the changes held in the store (see index_notice) and
+        merge the index's segments as an ingest leaves them (KnowledgeBase.settle_index)."""
+        return self._warmer.submit(self._tidy)
+
+    def _tidy(self) -> None:
+        try:
+            self.kb().settle_index()
+        except Exception:      # the next change or the next open of the knowledge base catches up
+            log.exception("bringing the search index up to date")
+        finally:
+            self.close()
+
     def warm_search(self) -> Future:
         """Build the search tables of the index as it now is, in the background, so that
         the next search does not wait for them (kb.search.warm). A request made while one

@@ -25,10 +25,14 @@ from kb.search import generations, reading
 from kb.search.analysis import Analysed
 from kb.search.generations import LOCK_FILE, POINTER_FILE
 from kb.search.schema import SCHEMA, SCHEMA_VERSION, WEIGHTING, WORDS_FIELD, document_fields
-from kb.search.writing import Writer, add_rows, write_part
+from kb.search.writing import Writer, add_rows, merge_plan, write_part
 
 if TYPE_CHECKING:
     from kb.ingest import Pending
+
+
+class IndexBusy(Exception):
+    """Another writer holds the index and the caller chose not to wait."""
 
 
 class IndexUnavailable(Exception):
@@ -99,10 +103,11 @@ class Index:
         return self.add_documents([doc_id], rows)
 
     def add_documents(self, doc_ids: Iterable[str], rows: Iterable[dict],
-                      analysed: dict[tuple, Analysed] | None = None) -> int:
+                      analysed: dict[tuple, Analysed] | None = None, wait: bool = True) -> int:
         """Replace the paragraphs of several documents in one commit; `rows` holds the
         new paragraphs of all of them, `analysed` any of their text analysed already
-        (`analyse`). Returns paragraphs indexed."""
+        (`analyse`). Returns paragraphs indexed. With wait=False, raises IndexBusy at
+        once if another writer holds the index."""
         doc_ids, given = list(doc_ids), set()
 
         def noting(rows):
@@ -110,7 +115,7 @@ class Index:
                 given.add(row["doc_id"])
                 yield row
 
-        with self._writer() as writer:
+        with self._writer(wait) as writer:
             for doc_id in doc_ids:
                 writer.delete_by_term("doc_id", doc_id)
             count = add_rows(writer, noting(rows), analysed)
@@ -141,10 +146,11 @@ class Index:
             writer.purge_on_commit()
             return writer.delete_by_term("doc_id", doc_id)
 
-    def update_paragraphs(self, rows: Iterable[dict]) -> int:
-        """Re-index individual paragraphs (after a correction); returns paragraphs written."""
+    def update_paragraphs(self, rows: Iterable[dict], wait: bool = True) -> int:
+        """Re-index individual paragraphs (after a correction); returns paragraphs written.
+        With wait=False, raises IndexBusy at once if another writer holds the index."""
         count = 0
-        with self._writer() as writer:
+        with self._writer(wait) as writer:
             for row in rows:
                 doc = document_fields(row)
                 if doc is None:
@@ -157,19 +163,40 @@ class Index:
                     count += 1
         return count
 
-    def repair(self, expected: Callable[[], dict[str, int]],
-               rows_of: Callable[[list[str]], Iterable[dict]]) -> tuple[list[str], list[str]] | None:
+    def merge(self, wait: bool = True) -> int:
+        """Merge the index's segments as far as the size tiers call for (writing.merge_tiers),
+        beyond what one commit does; run once an ingest is done. Returns how many segments
+        were merged (0: none needed). With wait=False, raises IndexBusy at once if another
+        writer holds the index."""
+        if self._current_generation() is None or merge_plan(self._segment_sizes()) < 2:
+            return 0
+        with self._write_lock(wait):
+            chosen = merge_plan(self._segment_sizes())      # again, holding the lock
+            if chosen >= 2:
+                writer = self._open_writer()
+                writer.merge_limit = None
+                writer.commit()
+        return chosen if chosen >= 2 else 0
+
+    def _segment_sizes(self) -> list[int]:
+        """Paragraphs in each segment of the live generation (deleted ones too), smallest first."""
+        _, ix = self._open_live(self._current_generation())
+        return sorted(segment.doc_count_all() for segment in ix._segments())
+
+    def repair(self, expected: Callable[[], dict[str, int]], rows_of: Callable[[list[str]], Iterable[dict]],
+               wait: bool = False) -> tuple[list[str], list[str]] | None:
         """Bring the index back in step with the store after a crash left them apart (the
         store commits each document before the index commits the batch). `expected()`
         gives each stored document's indexable paragraph count; a document the index holds
         with another count is indexed again from `rows_of`, one it holds that the store
         does not is dropped. Returns (indexed again, dropped), or None when another writer
-        holds the index: its work is under way, not lost, and it indexes what it stores."""
+        holds the index (unless `wait`): its work is under way, not lost, and it indexes
+        what it stores."""
         if self._read_pointer() is None:
             return [], []
         with private_files(), open(self.root / LOCK_FILE, "a") as lock:
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
                 return None
             try:
@@ -281,24 +308,27 @@ class Index:
 
     # -- internals -----------------------------------------------------------------------
     @contextmanager
-    def _write_lock(self) -> Iterator[None]:
+    def _write_lock(self, wait: bool = True) -> Iterator[None]:
         # Whatever the index writes is private: it holds the documents' text.
-        with private_files(), self._locked():
+        with private_files(), self._locked(wait):
             yield
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, wait: bool = True) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / LOCK_FILE, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                raise IndexBusy("another process is writing the search index") from None
             try:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     @contextmanager
-    def _writer(self):
-        with self._write_lock():
+    def _writer(self, wait: bool = True):
+        with self._write_lock(wait):
             writer = self._open_writer()
             try:
                 yield writer

@@ -3,6 +3,7 @@ rows of whole documents added to it with their spelling vocabulary."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import Callable, Iterable
@@ -40,12 +41,17 @@ class Writer(SegmentWriter):
         """Commit with `purge_deleted`: for a write that takes a document out of the index."""
         self.purge = True
 
+    # The most paragraphs a commit rewrites to merge segments (about 0.3 s): a commit holds
+    # the index's write lock, and a bigger merge is left to Index.merge, which runs once
+    # an ingest is done.
+    merge_limit: int | None = 500
+
     def commit(self, mergetype=None, merge=None, **kwargs):
         if mergetype is None:
             if self.purge:
-                mergetype = purge_deleted
+                mergetype = partial(purge_deleted, limit=self.merge_limit)
             elif merge is not False:
-                mergetype = merge_tiers
+                mergetype = partial(merge_tiers, limit=self.merge_limit)
         super().commit(mergetype=mergetype, merge=merge, **kwargs)
 
     def per_document_reader(self):
@@ -61,12 +67,23 @@ TIER_BASE = 4
 TIER_FULL = 4
 
 
-def merge_tiers(writer: SegmentWriter, segments: list) -> list:
+def merge_tiers(writer: SegmentWriter, segments: list, limit: int | None = None) -> list:
     """A merge policy: merge the smallest segments while some tier is full (see TIER_FULL),
     so that the index holds about TIER_FULL segments per fourfold of size; each paragraph
-    is rewritten about once per tier it climbs. Returns the segments left as they are."""
+    is rewritten about once per tier it climbs. With a limit, no merge rewrites more
+    paragraphs than that. Returns the segments left as they are."""
     ordered = sorted(segments, key=lambda s: s.doc_count_all())
-    sizes = [max(1, s.doc_count_all()) for s in ordered]
+    chosen = merge_plan([s.doc_count_all() for s in ordered], limit)
+    if chosen < 2:
+        return segments
+    for segment in ordered[:chosen]:
+        _rewrite(writer, segment)
+    return ordered[chosen:]
+
+
+def merge_plan(sizes: list[int], limit: int | None = None) -> int:
+    """How many of the smallest segments (sizes in ascending order) merge_tiers merges."""
+    sizes = [max(1, n) for n in sizes]
     chosen = 0
     while True:
         pool = ([sum(sizes[:chosen])] if chosen else []) + sizes[chosen:]
@@ -76,14 +93,10 @@ def merge_tiers(writer: SegmentWriter, segments: list) -> list:
             break
         lowest = min(full)
         more = chosen + sum(1 for n in sizes[chosen:] if _tier(n) <= lowest)
-        if more == chosen:
+        if more == chosen or (limit is not None and sum(sizes[:more]) > limit):
             break
         chosen = more
-    if chosen < 2:
-        return segments
-    for segment in ordered[:chosen]:
-        _rewrite(writer, segment)
-    return ordered[chosen:]
+    return chosen
 
 
 def _tier(size: int) -> int:
@@ -94,13 +107,13 @@ def _tier(size: int) -> int:
     return tier
 
 
-def purge_deleted(writer: SegmentWriter, segments: list) -> list:
+def purge_deleted(writer: SegmentWriter, segments: list, limit: int | None = None) -> list:
     """A merge policy: merge_tiers, then every segment still holding deleted paragraphs
     rewritten into the new segment without them. Whoosh only marks a paragraph deleted;
     its text stays in the segment's files until they are rewritten, and the commit removes
     the files of segments it no longer lists."""
     kept = []
-    for segment in merge_tiers(writer, segments):
+    for segment in merge_tiers(writer, segments, limit):
         if segment.has_deletions():
             _rewrite(writer, segment)
         else:

@@ -61,11 +61,12 @@ def edit_details(doc_id: str):
         return _document_page(doc, e, {**doc, **{k: v for k, v in typed.items() if v is not None}}, 400)
     who = access.who()
     with state.writing() as change:
-        done = kb.correct_document(doc_id, typed, who, form=True)
+        done = kb.correct_document(doc_id, typed, who, form=True, wait=False)
         change.doc_ids.add(doc_id)
     if done:
         access.record("correct", f"document {doc_id}: " + "; ".join(f"{f} {o or '-'} -> {n}" for f, o, n in done))
-        flash("Saved: " + ", ".join(LABELS[f] for f, _, _ in done) + ". Search and evidence use the new details.")
+        flash("Saved: " + ", ".join(LABELS[f] for f, _, _ in done) + ". Search and evidence use the new details."
+              + state.index_notice())
     else:
         flash("No change: the details were already so.")
     return redirect(url_for("documents.document", doc_id=doc_id), 303)

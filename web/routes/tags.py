@@ -62,10 +62,11 @@ def correct(pid: str):
     else:
         params.bad("Choose whether to accept the tags or save your changes.")
     with state.writing() as change:
-        kb.correct(pid, correction, who)
+        kb.correct(pid, correction, who, wait=False)
         change.doc_ids.add(para["doc_id"])
     access.record("correct", f"{pid}: " + ("accepted" if action == "accept" else _described(correction)))
-    flash(("Accepted" if action == "accept" else "Saved changes to") + f" the tags of paragraph {pid}.")
+    flash(("Accepted" if action == "accept" else "Saved changes to") + f" the tags of paragraph {pid}."
+          + state.index_notice())
     return redirect(_next_url(form, url_for("documents.paragraph", pid=pid)), 303)
 
 
@@ -80,12 +81,11 @@ def accept_page(doc_id: str):
     found = kb.store.paragraphs_by_id(form.getlist("pid"))
     todo = [p for p in found.values() if p["doc_id"] == doc_id and p.get("tag_source") != "person"]
     with state.writing() as change:
-        for p in todo:
-            kb.correct(p["paragraph_id"], accepted(p, None), who)
+        kb.correct_all([(p["paragraph_id"], accepted(p, None)) for p in todo], who, wait=False)
         change.doc_ids.add(doc_id)
     if todo:
         access.record("correct", f"{doc_id}: accepted {len(todo)} paragraphs")
-    flash(f"Accepted the tags of {len(todo)} paragraph{'s' if len(todo) != 1 else ''}.")
+    flash(f"Accepted the tags of {len(todo)} paragraph{'s' if len(todo) != 1 else ''}." + state.index_notice())
     return redirect(_next_url(form, url_for("tags.review", doc_id=doc_id)), 303)
 
 
