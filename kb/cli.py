@@ -439,11 +439,15 @@ def cmd_tag(args) -> int:
     kb = open_kb(args)
     who = args.who or getpass.getuser()
     try:
-        p = kb.correct(args.paragraph, Correction(args.judgement, criteria, args.stance, args.note), who)
+        p = kb.correct(args.paragraph, Correction(args.judgement, criteria, args.stance, args.note), who,
+                       wait=False)
     except KeyError:
         raise UserError(f"no paragraph '{args.paragraph}'; `kb show DOC` prints paragraph ids") from None
     print(f"{p['paragraph_id']}: judgement {p['judgement']}, criteria {', '.join(p['criteria']) or '-'}, "
           f"stance {p['stance']} (corrected by {who})")
+    if kb.index_behind:
+        print("  the search index is busy with another process (an ingest): search shows this "
+              "correction once that is done")
     return 0
 
 

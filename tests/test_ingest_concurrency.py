@@ -208,3 +208,19 @@ def test_the_web_app_saves_a_correction_at_once_and_says_when_search_will_show_i
         assert kb_.store.paragraph(pid)["stance"] == "development" and kb_.index_behind == 1
     state.tidy_index().result(GUARD_SECONDS)        # the background catch-up, once the index is free
     assert kb_.index_behind == 0 and stance_in_search(kb_, "strategy discussions", pid) == "development"
+
+
+def test_kb_tag_while_the_index_is_held_saves_and_says_so(tmp_path, capsys):
+    from kb.cli import main
+
+    home = tmp_path / "kb"
+    base = KnowledgeBase(home)
+    base.ingest_bytes(PAPER.encode(), "scrutiny.md")
+    pid = next(p["paragraph_id"] for p in base.store.paragraphs() if p["text"].startswith("Caseloads"))
+    base.close()
+    with index_held(home):
+        assert main(["--home", str(home), "tag", pid, "--stance", "context"]) == 0
+    out = capsys.readouterr().out
+    assert "stance context" in out and "search index is busy" in out
+    assert main(["--home", str(home), "search", "caseloads", "--json"]) == 0
+    assert '"stance": "context"' in capsys.readouterr().out       # taken in by the next open
