@@ -148,6 +148,19 @@ def test_a_correct_query_is_left_alone(index):
     assert result.did_you_mean is None and not result.corrected
 
 
+def test_stop_words_are_never_corrected(tmp_path):
+    """"from", "were", "with" are left out of the index and its vocabulary; one edit from
+    "form", "where", "wish", they were once searched as those instead."""
+    ix = Index(tmp_path)
+    ix.rebuild([row("d:0", "The referral form is completed where the family wish it."),
+                row("d:1", "Children missing from care have return interviews."),
+                row("d:2", "Plans were reviewed with the family.")])
+    for query in ("missing from care", "plans were reviewed with them"):
+        result = search(ix, query)
+        assert result.did_you_mean is None and not result.corrected and result.query == query
+        assert result.total == 1
+
+
 # -- filters, facets, paging -------------------------------------------------------------
 
 def test_facets_count_the_whole_result_not_the_page(index):

@@ -127,7 +127,7 @@ def text_parts(text: str, section: Iterable[str], title: str) -> dict[str, str]:
 
 
 _WORD = re.compile(WORD_PATTERN)
-_STOP_WORDS = StopFilter().stops
+STOP_WORDS = StopFilter().stops       # words the text field leaves out
 _stem = lru_cache(maxsize=None)(porter2.stem)
 
 
@@ -144,7 +144,7 @@ def _text_postings(parts: dict[str, str]) -> tuple[tuple, set[str]]:
     positions: dict[str, list[int]] = {}
     weights: dict[str, float] = {}
     written: set[str] = set()
-    fold, stops = _Variants._FOLD, _STOP_WORDS
+    fold, stops = _Variants._FOLD, STOP_WORDS
     pos = None             # StopFilter renumbers the words it keeps, from the first one's place
     number = 0
     for name, text in parts.items():

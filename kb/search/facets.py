@@ -4,27 +4,31 @@ paragraph a search matched, and the paragraph sets behind the filters, as bitmas
 is one AND and one popcount."""
 from __future__ import annotations
 
-from kb.search import docsets
+from kb.search import docsets, postings
 from kb.search.index import Snapshot
 from kb.search.schema import FACET_FIELDS
 
 
 def _table(snapshot: Snapshot) -> dict[str, dict[str, int]]:
     """field -> {value: bitmask of the paragraphs holding it}."""
-    table = snapshot.memo.get("facets")
-    if table is None:
+    return {name: _field(snapshot, name) for name in FACET_FIELDS}
+
+
+def _field(snapshot: Snapshot, name: str) -> dict[str, int]:
+    """{value: bitmask of the paragraphs holding it} of one field, read once per snapshot
+    (a fresh command that filters on one field reads only that one)."""
+    key = ("facet", name)
+    values = snapshot.memo.get(key)
+    if values is None:
         reader = snapshot.searcher.reader()
         live = docsets.live(snapshot)
-        table = {}
-        for name in FACET_FIELDS:
-            values = {}
-            if name in reader.indexed_field_names():
-                for term in reader.lexicon(name):
-                    value = term.decode("utf-8") if isinstance(term, bytes) else term
-                    values[value] = docsets.from_ids(reader.postings(name, value).all_ids()) & live
-            table[name] = values
-        snapshot.memo["facets"] = table
-    return table
+        values = {}
+        if name in reader.indexed_field_names():
+            for term in reader.lexicon(name):
+                value = term.decode("utf-8") if isinstance(term, bytes) else term
+                values[value] = docsets.from_ids(postings.ids(reader, name, value)) & live
+        snapshot.memo[key] = values
+    return values
 
 
 def count(snapshot: Snapshot, matched: int) -> dict[str, dict[str, int]]:
@@ -42,12 +46,12 @@ def count(snapshot: Snapshot, matched: int) -> dict[str, dict[str, int]]:
 
 def values(snapshot: Snapshot, field: str) -> list[str]:
     """Every value `field` holds in the index."""
-    return list(_table(snapshot)[field])
+    return list(_field(snapshot, field))
 
 
 def matching(snapshot: Snapshot, field: str, values_: list[str]) -> int:
     """Bitmask of the paragraphs whose `field` holds any of `values_`."""
-    table = _table(snapshot)[field]
+    table = _field(snapshot, field)
     mask = 0
     for value in values_:
         mask |= table.get(value, 0)

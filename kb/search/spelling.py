@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from whoosh.analysis import STOP_WORDS
 
 from kb import framework
+from kb.search.analysis import STOP_WORDS
 from kb.search.index import Snapshot
 from kb.search.query import acronym_of
 from kb.search.schema import WORDS_FIELD
@@ -101,14 +101,22 @@ def _framework_phrases() -> list[str]:
 
 def correct(snapshot: Snapshot, text: str) -> Correction | None:
     """The query with misspellings corrected, or None when every word looks right."""
-    vocab = vocabulary(snapshot)
+    reader = snapshot.searcher.reader()
+    vocab = None          # read only for a word the index holds rarely or not at all
     replaced, unknown = {}, False
     for m in _WORD.finditer(text):
         typed = m.group(0)
         word = typed.lower()
+        # A stop word is left out of the search, and of the vocabulary: never "corrected"
+        # ("missing from care" is not "missing form care").
         if (typed in _OPERATORS or word in replaced or not MIN_WORD <= len(word) <= MAX_WORD
-                or acronym_of(typed)):
+                or word in STOP_WORDS or acronym_of(typed)):
             continue
+        # A common word is right: its count in the index settles that without the
+        # whole vocabulary (a fresh `kb search` would spend most of its time reading it).
+        if (WORDS_FIELD, word) in reader and reader.frequency(WORDS_FIELD, word) > RARE:
+            continue
+        vocab = vocab or vocabulary(snapshot)
         seen = vocab.frequency.get(word, 0)
         if seen > RARE:
             continue
