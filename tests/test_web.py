@@ -456,7 +456,8 @@ def test_threads_share_one_index_and_a_change_warms_its_search_tables(tmp_path):
     thread.join()
     assert other[0] is not state.kb() and other[0].index is state.kb().index
     memo = state.kb().index.snapshot().memo
-    assert {"facets", "spelling", "restatements", ("lengths", "text")} <= memo.keys()
+    from kb.search.schema import FACET_FIELDS
+    assert {"spelling", "restatements", ("lengths", "text")} | {("facet", f) for f in FACET_FIELDS} <= memo.keys()
     state.close()
 
 

@@ -167,7 +167,7 @@ def warm(index: Index) -> None:
     documents. The web app runs it in the background after it starts and after each
     change; a search that comes first builds them itself, as always."""
     snapshot = index.snapshot()
-    facets.values(snapshot, "judgement")
+    facets.warm(snapshot)
     spelling.vocabulary(snapshot)
     ranking.warm(snapshot)
 

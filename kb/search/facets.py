@@ -31,6 +31,11 @@ def _field(snapshot: Snapshot, name: str) -> dict[str, int]:
     return values
 
 
+def warm(snapshot: Snapshot) -> None:
+    """Read every facet field's sets now (a results page counts them all)."""
+    _table(snapshot)
+
+
 def count(snapshot: Snapshot, matched: int) -> dict[str, dict[str, int]]:
     """{facet: {value: paragraphs}} over the `matched` bitmask, most common first."""
     out = {}

@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh.scoring import bm25
 
 from kb import framework
-from kb.search import docsets, facets
+from kb.search import docsets, facets, postings
 from kb.search.index import Snapshot
 from kb.search.schema import WEIGHTING
 
@@ -157,11 +157,8 @@ def _term_scores(snapshot: Snapshot, field: str, text: str) -> dict[int, float]:
         avgfl = searcher.avg_field_length(field) or 1
         lengths = _lengths(snapshot, field)
         b, k1 = WEIGHTING.B, WEIGHTING.K1
-        m = searcher.reader().postings(field, text)
-        while m.is_active():
-            d = m.id()
-            table[d] = bm25(idf, m.weight(), lengths[d], avgfl, b, k1)
-            m.next()
+        ids, weights = postings.ids_and_weights(searcher.reader(), field, text)
+        table = {d: bm25(idf, w, lengths[d], avgfl, b, k1) for d, w in zip(ids, weights)}
     return memo.put(key, table)
 
 

@@ -35,7 +35,7 @@ def more_like_this(snapshot: Snapshot, text: str, *, exclude_doc: str | None = N
     from kb.search import ranking      # it reads the index module, which reads this one
     own = docsets.to_ids(docsets.of_query(snapshot, Term("doc_id", exclude_doc))) if exclude_doc else set()
     best = ranking.top(snapshot, query, None, limit + len(own))
-    return [searcher.stored_fields(d)["paragraph_id"] for _, d in best if d not in own][:limit]
+    return [searcher.stored_fields(d)["paragraph_id"] for d in [d for _, d in best if d not in own][:limit]]
 
 
 def term_stats(snapshot: Snapshot, terms: Iterable[str]) -> TermStats:
