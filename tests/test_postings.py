@@ -37,3 +37,23 @@ def test_block_reading_matches_whoosh_across_segments_long_lists_and_deletions(t
     b7 = next(d for d in range(reader.doc_count_all()) if reader.is_deleted(d) is False
               and reader.stored_fields(d)["paragraph_id"] == "b:7")
     assert b7 not in postings.ids(reader, "text", "supervis") and b7 in postings.ids(reader, "text", "caseload")
+
+
+def test_values_of_chosen_paragraphs_match_whoosh_and_skip_the_rest(tmp_path):
+    index = Index(tmp_path)
+    for doc in "ab":
+        index.add_document(doc, [row(f"{doc}:{n}", f"Team {n} says supervision is regular and supervision "
+                                                    f"notes are {'brief' if n % 4 else 'reflective'}.")
+                                 for n in range(300)])
+    reader = index.snapshot().searcher.reader()
+    decode = index.snapshot().searcher.schema["text"].format.decoder("positions")
+    every = {}
+    m = reader.postings("text", "supervis")
+    while m.is_active():
+        every[m.id()] = decode(m.value())
+        m.next()
+    wanted = sorted(list(every)[::37] + [reader.doc_count_all() + 5])     # one docnum past the end
+    got = postings.values(reader, "text", "supervis", wanted)
+    assert {d: decode(v) for d, v in got.items()} == {d: every[d] for d in wanted if d in every}
+    assert len(got) == len(wanted) - 1 and all(len(p) == 2 for p in every.values())
+    assert postings.values(reader, "text", "caseload", wanted) == {}

@@ -98,21 +98,7 @@ def _side_by_side(snapshot: Snapshot, q: wq.Phrase, candidates: int) -> list[int
     decode = snapshot.searcher.schema[q.fieldname].format.decoder("positions")
     places: list[dict[int, list[int]]] = []
     for word in q.words:
-        m = reader.postings(q.fieldname, word)
-        found = {}
-        if 4 * len(wanted) >= reader.doc_frequency(q.fieldname, word):
-            # Most of the word's paragraphs are candidates: read its postings straight through.
-            chosen = set(wanted)
-            found = {d: decode(v) for d, v in m.all_items() if d in chosen}
-        else:
-            for d in wanted:
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                if m.is_active() and m.id() == d:
-                    found[d] = m.value_as("positions")
-        places.append(found)
+        places.append({d: decode(v) for d, v in postings.values(reader, q.fieldname, word, wanted).items()})
     out = []
     for d in wanted:
         starts = set(places[0].get(d, ()))

@@ -46,6 +46,40 @@ def ids_and_weights(reader, field: str, text: str) -> tuple[list[int], list[floa
     return out_ids, out_weights
 
 
+def values(reader, field: str, text: str, wanted: list[int]) -> dict[int, bytes]:
+    """{docnum: the term's stored value (its encoded positions)} for the docnums of
+    `wanted` (ascending, live) that hold it. A block holding none of them is skipped
+    unread, by its largest id."""
+    out: dict[int, bytes] = {}
+    for segment, base in reader.leaf_readers():
+        end = base + segment.doc_count_all()
+        mine = [d - base for d in wanted if base <= d < end]
+        if not mine or (field, text) not in segment:
+            continue
+        matcher = segment.postings(field, text)
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+            matcher.reset()
+        if not isinstance(matcher, W3LeafMatcher):
+            chosen = set(mine)
+            out.update((base + d, v) for d, v in matcher.all_items() if d in chosen)
+            continue
+        chosen, i = set(mine), 0
+        while matcher.is_active() and i < len(mine):
+            last = matcher._maxid
+            if mine[i] <= last:
+                if matcher._data is None:
+                    matcher._read_data()
+                matcher._read_values()
+                for d, v in zip(accumulate(matcher._data[0]), matcher._values):
+                    if d in chosen:
+                        out[base + d] = v
+                while i < len(mine) and mine[i] <= last:
+                    i += 1
+            matcher._next_block()
+    return out
+
+
 def _blocks(reader, field: str, text: str, weights: bool
             ) -> Iterator[tuple[int, set | None, Sequence[int], Sequence[float]]]:
     """(segment's docnum offset, its deleted docnums or None, a block's segment docnums,
