@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kb.search import ranked_ids, ranking, search
+from kb.search import RankingOptions, analysis, ranked_ids, ranking, search
 from kb.search.index import Index
 
 BASE = {"seq": 0, "page": 2, "number": None, "section": [], "kind": "paragraph", "boilerplate": False,
@@ -240,7 +240,7 @@ def test_an_inspectors_numbered_finding_outranks_its_restatement(tmp_path):
     assert ids(search(ix, "apprenticeships")) == ["r:1", "r:0"]
 
 
-def test_a_restatement_counts_for_less_bonuses_included(tmp_path, monkeypatch):
+def test_a_restatement_counts_for_less_bonuses_included(tmp_path):
     # Restated by an inspector (no paragraph number), with a phrase and a tag bonus.
     summary = row("r:0", "Private fostering arrangements are now robust.", criteria={"hp.private-fostering": 1.0})
     self_evaluation = row("s:0", "Private fostering arrangements are now robust.", doc_type="self-evaluation",
@@ -249,12 +249,42 @@ def test_a_restatement_counts_for_less_bonuses_included(tmp_path, monkeypatch):
     ix.rebuild([summary, self_evaluation])
 
     def scores(prior):
-        monkeypatch.setattr(ranking, "RESTATEMENT_PRIOR", prior)
-        return {h.paragraph_id: h.score for h in search(ix, "private fostering").hits}
+        options = RankingOptions(restatement_prior=prior)
+        return {h.paragraph_id: h.score for h in search(ix, "private fostering", options=options).hits}
 
     full, halved = scores(1.0), scores(0.5)
     assert halved["r:0"] == pytest.approx(full["r:0"] / 2, abs=1e-3)
     assert halved["s:0"] == full["s:0"]
+
+
+def test_ranking_options_switch_the_tag_and_proximity_bonuses(tmp_path):
+    tagged = row("a:0", "Private fostering arrangements are checked.", doc_type="self-evaluation",
+                 criteria={"hp.private-fostering": 1.0})
+    untagged = row("b:0", "Private fostering arrangements are checked.", doc_type="self-evaluation")
+    apart = row("c:0", "Fostering arrangements are private and checked.", doc_type="self-evaluation")
+    ix = Index(tmp_path)
+    ix.rebuild([tagged, untagged, apart])
+
+    def scores(**parts):
+        return {h.paragraph_id: h.score for h in search(ix, "private fostering", options=RankingOptions(**parts)).hits}
+
+    shipped, no_tags, near = scores(), scores(tag_boost=0), scores(proximity_boost=3.0)
+    assert shipped["a:0"] > shipped["b:0"] == pytest.approx(shipped["c:0"])   # no proximity bonus by default
+    assert no_tags["a:0"] == pytest.approx(no_tags["b:0"])
+    assert near["b:0"] > near["c:0"]
+
+
+def test_a_segment_weighted_zero_is_left_out_of_the_index(tmp_path, monkeypatch):
+    rows = [row("a:0", "Children are seen alone.", title="Annual conversation"),
+            row("b:0", "The conversation with children is recorded.", title="Report b")]
+    monkeypatch.setitem(analysis.SEGMENT_WEIGHTS, "title", 0.2)
+    titled = Index(tmp_path / "titled")
+    titled.rebuild(rows)
+    monkeypatch.setitem(analysis.SEGMENT_WEIGHTS, "title", 0)
+    untitled = Index(tmp_path / "untitled")
+    untitled.rebuild(rows)
+    assert ids(search(titled, "conversation")) == ["b:0", "a:0"]
+    assert ids(search(untitled, "conversation")) == ["b:0"]
 
 
 def test_results_serialise(index):

@@ -35,7 +35,7 @@ from kb import framework
 from kb.search import docsets, facets, highlight, ranking, spelling
 from kb.search.aliases import glossary_aliases
 from kb.search.index import Index, Snapshot
-from kb.search.query import ParsedQuery, acronym_of, analyse, contains, parse
+from kb.search.query import SHIPPED, ParsedQuery, RankingOptions, acronym_of, analyse, contains, parse
 
 __all__ = ["Hit", "Ranked", "SearchResult", "ranked_ids", "search", "warm"]
 
@@ -119,9 +119,11 @@ Choice = str | Iterable[str] | None     # one filter value, or several meaning a
 def search(index: Index, query: str, *, judgement: Choice = None, criterion: Choice = None,
            stance: Choice = None, doc_type: Choice = None, authority: Choice = None,
            date_from: str | dt.date | None = None, date_to: str | dt.date | None = None,
-           limit: int = 10, offset: int = 0, match: str = "all") -> SearchResult:
+           limit: int = 10, offset: int = 0, match: str = "all",
+           options: RankingOptions = SHIPPED) -> SearchResult:
     """`match` "all" finds the paragraphs holding every word, or when none does those
-    holding any; "any" finds the latter straight away. Raises ValueError, with a sentence
+    holding any; "any" finds the latter straight away. `options` switches parts of the
+    ranking (bench/ranking.py). Raises ValueError, with a sentence
     for the user, for an empty query or a bad filter."""
     if match not in MATCHES:
         raise ValueError(f"match must be one of: {', '.join(MATCHES)}.")
@@ -136,17 +138,18 @@ def search(index: Index, query: str, *, judgement: Choice = None, criterion: Cho
     low, high = _date_bound("The start date", date_from), _date_bound("The end date", date_to)
     if low and high and low > high:
         raise ValueError(f"The date range is empty: {low} is after {high}.")
-    parsed = parse(query)
+    parsed = parse(query, options)
     snapshot = index.snapshot()
     allowed = _Filter(snapshot, judgement=judgements, criteria=criteria, stance=stances,
                       doc_type=doc_types, authority=_values(authority), low=low, high=high)
     correction = spelling.correct(snapshot, query)
-    fixed = parse(correction.query) if correction else None
+    fixed = parse(correction.query, options) if correction else None
     first = None
     for mode in MATCHES[MATCHES.index(match):]:
-        result = _run(snapshot, query, parsed, allowed, limit, offset, mode)
+        result = _run(snapshot, query, parsed, allowed, limit, offset, mode, options.restatement_prior)
         if correction and (result.total == 0 or correction.unknown):
-            retry = _run(snapshot, correction.query, fixed, allowed, limit, offset, mode)
+            retry = _run(snapshot, correction.query, fixed, allowed, limit, offset, mode,
+                         options.restatement_prior)
             if retry.total:
                 retry.corrected = True
                 result = retry
@@ -202,10 +205,11 @@ def _ids(snapshot: Snapshot, parsed: ParsedQuery, allowed: _Filter, limit: int) 
     return [(stored(d)["paragraph_id"], score) for score, d in _top(snapshot, parsed, allowed.ids, limit)]
 
 
-def _top(snapshot: Snapshot, parsed: ParsedQuery, ids: set[int] | None, k: int) -> list[tuple[float, int]]:
+def _top(snapshot: Snapshot, parsed: ParsedQuery, ids: set[int] | None, k: int,
+         prior: float = ranking.RESTATEMENT_PRIOR) -> list[tuple[float, int]]:
     """The `k` best (score, docnum) pairs among the paragraphs `ids` (None: all), best first."""
     if ranking.supported(parsed.query):
-        return ranking.top(snapshot, parsed.query, ids, k)
+        return ranking.top(snapshot, parsed.query, ids, k, prior)
     return [(r.score, r.docnum) for r in snapshot.searcher.search(parsed.query, filter=ids, limit=k)]
 
 
@@ -274,7 +278,7 @@ class _Filter:
 
 
 def _run(snapshot: Snapshot, text: str, parsed: ParsedQuery, allowed: _Filter,
-         limit: int, offset: int, match: str) -> SearchResult:
+         limit: int, offset: int, match: str, prior: float) -> SearchResult:
     """One page of the paragraphs that hold every word (`match` "all") or any of them."""
     matched = docsets.of_query(snapshot, parsed.query)
     if allowed.mask is not None:
@@ -290,12 +294,12 @@ def _run(snapshot: Snapshot, text: str, parsed: ParsedQuery, allowed: _Filter,
     hits = []
     stored = snapshot.searcher.stored_fields
     wanted = offset + limit
-    ranked = _top(snapshot, parsed, ids, wanted) if matched else []
+    ranked = _top(snapshot, parsed, ids, wanted, prior) if matched else []
     if some and len(ranked) < wanted:
         # A page that every-word matches do not fill goes on with the best paragraphs
         # holding some of the words, after them and marked so: the count stays the
         # every-word count, and a reader is not left with three hits where thirty help.
-        partial = _top(snapshot, parsed, docsets.to_ids(some), wanted - len(ranked))
+        partial = _top(snapshot, parsed, docsets.to_ids(some), wanted - len(ranked), prior)
         ranked = [(score, d, False) for score, d in ranked] + [(score, d, True) for score, d in partial]
     else:
         ranked = [(score, d, False) for score, d in ranked]

@@ -32,6 +32,7 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
 
 from kb.search.analysis import text_analyzer
+from kb.search.ranking import RESTATEMENT_PRIOR
 from kb.search.schema import SCHEMA
 from kb import framework
 
@@ -44,11 +45,28 @@ CUE_BOOST = 0.3          # a cue phrase of the criterion the acronym belongs to
 EXPANSION_WORD_BOOST = 0.2
 # For a query of several words, a bonus for paragraphs that have them side by side in
 # the typed order (a stop word between them is allowed: "children in care").
-PROXIMITY_BOOST = 3.0
+# Off (0): it made no measurable difference (bench/ranking.py, tune half 0.793 with a
+# boost of 3.0, 0.792 without) and phrase matching was most of a query's scoring time.
+PROXIMITY_BOOST = 0.0
 PROXIMITY_SLOP = 1
 # Paragraphs tagged with a criterion the query names (by one of its cue phrases) score
 # this much more: the tagger's judgement weighs in beside the words.
 TAG_BOOST = 3.0
+
+
+@dataclass(frozen=True)
+class RankingOptions:
+    """The query-time parts of the ranking on top of BM25, each switchable (0, or 1.0 for
+    the prior, turns it off) so that bench/ranking.py can measure what each earns; the
+    defaults are the shipped choice. The index-time parts are weights:
+    kb.search.analysis.SEGMENT_WEIGHTS and kb.search.schema.RESTATEMENT_WEIGHT."""
+    tag_boost: float = TAG_BOOST
+    proximity_boost: float = PROXIMITY_BOOST
+    expansion_word_boost: float = EXPANSION_WORD_BOOST
+    restatement_prior: float = RESTATEMENT_PRIOR     # kb.search.ranking
+
+
+SHIPPED = RankingOptions()
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 _PUNCTUATION = "\"'()[]{}^~:+-*!?,.;"
@@ -137,7 +155,7 @@ def acronym_of(word: str) -> str | None:
     return None
 
 
-def parse(text: str) -> ParsedQuery:
+def parse(text: str, options: RankingOptions = SHIPPED) -> ParsedQuery:
     """Raises ValueError with a sentence for the user when there is nothing to search for."""
     text = (text or "").strip()
     if not text:
@@ -149,10 +167,11 @@ def parse(text: str) -> ParsedQuery:
         except Exception:    # the parser's failures are not ours to explain; fall back
             parsed = None
     if parsed is None or not _positive_leaves(parsed) or len(list(_leaves(parsed))) > MAX_TERMS:
-        return _plain(text)
-    builder = _Builder(text)
+        return _plain(text, options)
+    builder = _Builder(text, options=options)
     if _is_word_list(parsed):
-        query = _with_proximity([builder.rewrite(c) for c in parsed.subqueries], parsed.subqueries)
+        query = _with_proximity([builder.rewrite(c) for c in parsed.subqueries], parsed.subqueries,
+                                options.proximity_boost)
     else:
         query = builder.rewrite(parsed)
     return builder.result(query, _every(text))
@@ -176,19 +195,19 @@ def _is_word_list(q: wq.Query) -> bool:
             and all(isinstance(c, (wq.Term, wq.Phrase)) and c.fieldname == "text" for c in q.subqueries))
 
 
-def _with_proximity(concepts: list[wq.Query], typed: list[wq.Query]) -> wq.Query:
+def _with_proximity(concepts: list[wq.Query], typed: list[wq.Query], boost: float) -> wq.Query:
     """Any of the concepts, with a bonus for paragraphs that have the typed words side by
     side."""
     clauses = list(concepts)
     words = [w for c in typed for w in ((c.text,) if isinstance(c, wq.Term) else c.words)]
-    if len(words) > 1:
-        clauses.append(wq.Phrase("text", words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
+    if len(words) > 1 and boost:
+        clauses.append(wq.Phrase("text", words, slop=PROXIMITY_SLOP, boost=boost))
     return wq.Or(clauses)
 
 
-def _plain(text: str) -> ParsedQuery:
+def _plain(text: str, options: RankingOptions) -> ParsedQuery:
     """The query as plain words: the first MAX_TERMS distinct ones, any of them."""
-    builder, presence = _Builder(text), _Builder(text, presence=True)
+    builder, presence = _Builder(text, options=options), _Builder(text, presence=True)
     clauses, required, seen = [], [], set()
     for m in re.finditer(r"\w+", text[:MAX_QUERY_CHARS * 5]):
         words = analyse(m.group(0))
@@ -253,9 +272,10 @@ class _Builder:
     widenings and the marks on the way. With `presence`, an acronym is widened only to
     what stands for it whole (its expansions and cue phrases), for `ParsedQuery.every`."""
 
-    def __init__(self, text: str, presence: bool = False):
+    def __init__(self, text: str, presence: bool = False, options: RankingOptions = SHIPPED):
         self.text = text
         self.presence = presence
+        self.options = options
         self.terms: list[str] = []
         self.widenings: list[Widening] = []
         self.marks: dict[tuple[str, ...], str] = {}
@@ -268,8 +288,8 @@ class _Builder:
         the words made no measurable difference to ranking, and made totals and facets
         count paragraphs a person cannot see why were found.)"""
         criteria = criteria_named(self.typed_words)
-        if criteria:
-            tags = wq.Or([wq.Term("criteria", cid, boost=TAG_BOOST) for cid in criteria])
+        if criteria and self.options.tag_boost:
+            tags = wq.Or([wq.Term("criteria", cid, boost=self.options.tag_boost) for cid in criteria])
             query = wq.AndMaybe(query, tags)
         return ParsedQuery(query, self.terms, self.widenings, self.marks, criteria, every)
 
@@ -325,7 +345,8 @@ class _Builder:
             words = analyse(phrase)
             if len(words) > 1:
                 alone.extend(w for w in words if w != q.text and w not in alone)
-        clauses.extend(wq.Term("text", w, boost=q.boost * EXPANSION_WORD_BOOST) for w in alone)
+        if self.options.expansion_word_boost:
+            clauses.extend(wq.Term("text", w, boost=q.boost * self.options.expansion_word_boost) for w in alone)
         return wq.Or(clauses)
 
     def _phrase(self, q: wq.Phrase) -> wq.Query:

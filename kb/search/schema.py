@@ -15,7 +15,7 @@ from kb import framework
 from kb.search.analysis import Analysed, analyse, analysis_key, text_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version needs a rebuild.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class _Text(TEXT):
